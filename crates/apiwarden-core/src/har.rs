@@ -1,0 +1,1 @@
+//! HAR 1.2 entries to [`ApiCall`](crate::model::ApiCall). (Being written by the sources helper.)

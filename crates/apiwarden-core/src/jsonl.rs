@@ -1,0 +1,1 @@
+//! The JSON-lines traffic format. (Being written by the sources helper.)

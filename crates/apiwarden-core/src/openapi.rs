@@ -1,0 +1,1 @@
+//! OpenAPI import and export. (Being written by the OpenAPI helper.)

@@ -1,0 +1,1 @@
+//! Mergeable JSON Schema inference.

@@ -1,0 +1,2 @@
+//! SQLite backend (being written by the store helper).
+pub struct SqliteStore;
