@@ -16,6 +16,7 @@
 //! This crate does no I/O and does not depend on an async runtime: sources and stores live
 //! in their own crates and hand it bytes and values.
 
+pub mod analysis;
 pub mod decode;
 pub mod discovery;
 pub mod endpoint;
@@ -30,4 +31,6 @@ pub mod schema;
 pub use endpoint::{Endpoint, EndpointKey};
 pub use field::{Direction, Field, FieldValue, Location};
 pub use finding::{Finding, OwaspApiCategory, Severity};
-pub use model::{ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings};
+pub use model::{
+    ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings,
+};

@@ -151,8 +151,9 @@ mod body_bytes {
     pub fn serialize<S: Serializer>(bytes: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Wire::Text(text.to_owned()).serialize(serializer),
-            Err(_) => Wire::Base64(base64::engine::general_purpose::STANDARD.encode(bytes))
-                .serialize(serializer),
+            Err(_) => {
+                Wire::Base64(base64::engine::general_purpose::STANDARD.encode(bytes)).serialize(serializer)
+            }
         }
     }
 
@@ -279,7 +280,9 @@ pub fn format_timestamp_us(us: i64) -> String {
 /// Parses an RFC 3339 / ISO 8601 timestamp into microseconds since the epoch.
 pub fn parse_timestamp_us(text: &str) -> Option<i64> {
     let parsed = time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
-        .or_else(|_| time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Iso8601::DEFAULT))
+        .or_else(|_| {
+            time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Iso8601::DEFAULT)
+        })
         .ok()?;
     i64::try_from(parsed.unix_timestamp_nanos() / 1_000).ok()
 }

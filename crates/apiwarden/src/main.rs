@@ -1,1 +1,44 @@
-fn main() {}
+//! The `apiwarden` command: wiring and presentation only; the work lives in the library
+//! crates (`apiwarden-core`, `apiwarden-ingest`, `apiwarden-store`).
+
+mod cli;
+mod commands;
+mod progress;
+mod render;
+mod spec;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit code when the command finished but skipped some input.
+pub const EXIT_PARTIAL: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // One clear sentence (with its causes) on stderr, never a panic trace.
+            let mut message = format!("error: {err}");
+            for cause in err.chain().skip(1) {
+                message.push_str(&format!(": {cause}"));
+            }
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("APIWARDEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

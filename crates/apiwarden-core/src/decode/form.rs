@@ -33,3 +33,39 @@ impl BodyDecoder for FormDecoder {
         Ok(Value::Object(object))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decode(body: &[u8], limits: &DecodeLimits) -> Value {
+        FormDecoder.decode(body, "application/x-www-form-urlencoded", limits).unwrap()
+    }
+
+    #[test]
+    fn names_values_plus_and_percent_decoding() {
+        let value = decode(b"user=ann+lee&q=%27%20OR%201%3D1&empty=&flag", &DecodeLimits::default());
+        assert_eq!(value, json!({"user": "ann lee", "q": "' OR 1=1", "empty": "", "flag": ""}));
+    }
+
+    #[test]
+    fn repeated_names_become_arrays_in_order() {
+        let value = decode(b"tag=a&x=1&tag=b&tag=c", &DecodeLimits::default());
+        assert_eq!(value, json!({"tag": ["a", "b", "c"], "x": "1"}));
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_replaced_not_rejected() {
+        let value = decode(b"name=%FF\xfe&ok=1", &DecodeLimits::default());
+        assert_eq!(value["name"], json!("\u{fffd}\u{fffd}"));
+        assert_eq!(value["ok"], json!("1"));
+    }
+
+    #[test]
+    fn pairs_are_capped_by_max_fields() {
+        let body = (0..100).map(|i| format!("k{i}=v")).collect::<Vec<_>>().join("&");
+        let limits = DecodeLimits { max_fields: 10, ..DecodeLimits::default() };
+        assert_eq!(decode(body.as_bytes(), &limits).as_object().unwrap().len(), 10);
+    }
+}

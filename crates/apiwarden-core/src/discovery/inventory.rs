@@ -1,11 +1,18 @@
 //! The mergeable per-host discovery state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::segment::SegKind;
+use super::segment::{SegClass, SegKind, classify};
 use super::stats::EndpointStats;
+
+/// Distinct candidate literals (free text, dates, versions) kept one by one under one
+/// parent. Past this, the position is certainly an identifier, and its literals collapse
+/// into typed placeholders: it bounds memory under a flood of distinct ids.
+pub const MAX_LITERAL_CHILDREN: usize = 256;
+/// Segments kept per path; deeper segments are dropped (paths that deep are not routes).
+pub const MAX_SEGMENTS: usize = 24;
 
 /// One segment of a normalised path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,6 +26,27 @@ pub enum Seg {
 /// A normalised path: `/users/{int}/orders/export` is `[Lit(users), Typed(Int), Lit(orders), Lit(export)]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PathKey(pub Vec<Seg>);
+
+impl Seg {
+    /// A literal that templating may still turn into a parameter, with the placeholder it
+    /// collapses into.
+    pub(super) fn candidate_kind(&self) -> Option<SegKind> {
+        match self {
+            Seg::Lit(text) => match classify(text) {
+                SegClass::FreeText => Some(SegKind::FreeText),
+                SegClass::Date => Some(SegKind::Date),
+                SegClass::Version => Some(SegKind::Version),
+                _ => None,
+            },
+            Seg::Typed(_) => None,
+        }
+    }
+
+    /// A placeholder produced by collapsing literals (never by classifying one value).
+    pub(super) fn is_collapsed(&self) -> bool {
+        matches!(self, Seg::Typed(SegKind::FreeText | SegKind::Date | SegKind::Version))
+    }
+}
 
 /// Everything discovery knows about one host.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -84,6 +112,137 @@ impl Serialize for PathKey {
 impl<'de> Deserialize<'de> for PathKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        PathKey::from_text(&text).ok_or_else(|| serde::de::Error::custom(format!("invalid path key {text:?}")))
+        PathKey::from_text(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid path key {text:?}")))
+    }
+}
+
+impl HostInventory {
+    pub fn new(host: impl Into<String>) -> HostInventory {
+        HostInventory { host: host.into(), paths: BTreeMap::new() }
+    }
+
+    /// Stats for one normalised path and method, created when missing.
+    pub fn entry(&mut self, path: PathKey, method: &str) -> &mut EndpointStats {
+        self.paths.entry(path).or_default().entry(method.to_owned()).or_default()
+    }
+
+    /// Calls recorded for this host.
+    pub fn calls(&self) -> u64 {
+        self.paths.values().flat_map(|m| m.values()).map(|s| s.calls).sum()
+    }
+
+    /// Folds `other` into `self`. Commutative and associative up to [`Self::collapse`],
+    /// which is applied here and depends only on the union of the paths seen.
+    pub fn merge(&mut self, other: &HostInventory) {
+        for (path, methods) in &other.paths {
+            let ours = self.paths.entry(path.clone()).or_default();
+            for (method, stats) in methods {
+                ours.entry(method.clone()).or_default().merge(stats);
+            }
+        }
+        self.collapse();
+    }
+
+    /// Folds identifier literals into typed placeholders where a parent has more than
+    /// [`MAX_LITERAL_CHILDREN`] of them (see [`super::template`]); returns whether anything
+    /// changed.
+    pub fn collapse(&mut self) -> bool {
+        // Cheap check first: most merges touch no position that needs folding.
+        let mut children: BTreeMap<&[Seg], (usize, bool)> = BTreeMap::new();
+        let mut counted: BTreeSet<(&[Seg], &Seg)> = BTreeSet::new();
+        for path in self.paths.keys() {
+            for (depth, seg) in path.0.iter().enumerate() {
+                let prefix = path.0.get(..depth).unwrap_or_default();
+                if counted.insert((prefix, seg)) {
+                    let entry = children.entry(prefix).or_default();
+                    entry.0 += usize::from(seg.candidate_kind().is_some());
+                    entry.1 |= seg.is_collapsed();
+                }
+            }
+        }
+        let needed = children.values().any(|(candidates, collapsed)| {
+            *candidates > 0 && (*candidates > MAX_LITERAL_CHILDREN || *collapsed)
+        });
+        needed && super::template::collapse_host(self)
+    }
+}
+
+/// Discovery state for many hosts: what one batch of calls adds, or what a run has seen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InventoryState {
+    pub hosts: BTreeMap<String, HostInventory>,
+}
+
+impl InventoryState {
+    pub fn host_mut(&mut self, host: &str) -> &mut HostInventory {
+        self.hosts.entry(host.to_owned()).or_insert_with(|| HostInventory::new(host))
+    }
+
+    /// Folds `other` into `self` (see [`HostInventory::merge`]).
+    pub fn merge(&mut self, other: InventoryState) {
+        for (host, theirs) in other.hosts {
+            match self.hosts.get_mut(&host) {
+                Some(ours) => ours.merge(&theirs),
+                None => {
+                    self.hosts.insert(host, theirs);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hosts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(s: &str) -> Seg {
+        Seg::Lit(s.to_owned())
+    }
+
+    fn host_with(names: impl Iterator<Item = String>) -> HostInventory {
+        let mut host = HostInventory::new("h");
+        for name in names {
+            host.entry(PathKey(vec![lit("users"), lit(&name), lit("repos")]), "GET").touch(1);
+        }
+        host.collapse();
+        host
+    }
+
+    #[test]
+    fn path_keys_round_trip_through_text() {
+        let key = PathKey(vec![lit("a b"), Seg::Typed(SegKind::Int), lit("x/y{z}%")]);
+        assert_eq!(key.to_text(), "/a b/{int}/x%2Fy%7Bz%7D%25");
+        assert_eq!(PathKey::from_text(&key.to_text()), Some(key));
+        assert_eq!(PathKey::from_text("/"), Some(PathKey(vec![])));
+    }
+
+    #[test]
+    fn many_free_text_children_collapse_the_same_in_any_split() {
+        let names = |range: std::ops::Range<usize>| range.map(|i| format!("user{i}x"));
+        let n = MAX_LITERAL_CHILDREN;
+        let mut split = host_with(names(0..n / 2));
+        split.merge(&host_with(names(n / 2..n)));
+        split.merge(&host_with(names(n..n + 1)));
+        let whole = host_with(names(0..n + 1));
+        assert_eq!(split, whole);
+        assert_eq!(whole.paths.len(), 1);
+        assert_eq!(whole.calls(), n as u64 + 1);
+        let (key, _) = whole.paths.iter().next().unwrap();
+        assert_eq!(key.to_text(), "/users/{text}/repos");
+    }
+
+    #[test]
+    fn reserved_and_version_prefixes_never_collapse() {
+        let mut host = host_with((0..MAX_LITERAL_CHILDREN + 5).map(|i| format!("name{i}q")));
+        host.entry(PathKey(vec![lit("users"), lit("me")]), "GET").touch(1);
+        host.entry(PathKey(vec![lit("users"), lit("v2")]), "GET").touch(1);
+        host.collapse();
+        let keys: Vec<String> = host.paths.keys().map(PathKey::to_text).collect();
+        assert_eq!(keys, vec!["/users/me", "/users/v2", "/users/{text}/repos"]);
     }
 }

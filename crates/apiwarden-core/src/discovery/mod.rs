@@ -17,7 +17,9 @@ pub mod segment;
 pub mod stats;
 pub mod template;
 
-pub use inventory::{HostInventory, PathKey, Seg};
+pub use inventory::{HostInventory, InventoryState, PathKey, Seg};
 
+pub use observe::{IgnoreReason, Observer, ObserverConfig, normalize_path};
 pub use segment::SegKind;
 pub use stats::EndpointStats;
+pub use template::{TemplateOverride, Templated, host_endpoints, materialize, template_host};

@@ -1,1 +1,0 @@
-//! OpenAPI import and export. (Being written by the OpenAPI helper.)

@@ -1,0 +1,439 @@
+//! The batch ingestion pipeline: sources → parallel parse → dedupe → parallel analysis →
+//! one atomic commit per file.
+//!
+//! ```text
+//!  reader thread                 main thread                          rayon pool
+//!  ─────────────                 ───────────                          ──────────
+//!  read + gunzip + split  ──▶    chunk of raw records  ──────────▶    HAR entry / line → ApiCall
+//!  (bounded channel)             drop calls already seen              decode bodies, observe
+//!                                (this run, or in the store)   ◀──    per-thread inventory states
+//!                                merge into the file's delta
+//!  end of file ─────────────▶    load host states, merge delta, template, commit (atomic)
+//! ```
+//!
+//! Memory is bounded by the channel (a few chunks of raw entries), the per-file delta (the
+//! discovery state is bounded by its own caps) and the ids of the file's new calls
+//! (16 bytes each). A file's calls are committed together with their ids in one
+//! transaction, so a failed or interrupted run leaves the store as it was, and running the
+//! same file again adds nothing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use apiwarden_core::analysis::DecodedCall;
+use apiwarden_core::decode::{DecodeLimits, DecoderRegistry};
+use apiwarden_core::discovery::{InventoryState, Observer, ObserverConfig, TemplateOverride, host_endpoints};
+use apiwarden_core::har::{HarLimits, entry_to_call};
+use apiwarden_core::jsonl::line_to_call;
+use apiwarden_core::{ApiCall, CallId};
+use apiwarden_store::{Commit, HostUpdate, IngestRun, Store, StoreError};
+use rayon::prelude::*;
+
+use crate::source::{ReadOutcome, Record, SourceError, SourceFile, SourceLimits, expand_inputs};
+
+/// At most this many problem lines are kept per run (the counts are always exact).
+const MAX_PROBLEMS: usize = 50;
+/// Times a commit is retried when another writer changed the same hosts meanwhile.
+const COMMIT_ATTEMPTS: usize = 5;
+
+#[derive(Clone, Debug)]
+pub struct IngestConfig {
+    pub decode: DecodeLimits,
+    pub har: HarLimits,
+    pub source: SourceLimits,
+    pub observer: ObserverConfig,
+    /// Raw records handed to the worker pool at a time.
+    pub chunk_size: usize,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            decode: DecodeLimits::default(),
+            har: HarLimits::default(),
+            source: SourceLimits::default(),
+            observer: ObserverConfig::default(),
+            chunk_size: 2048,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What happened to one input file.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub calls_read: u64,
+    pub calls_new: u64,
+    pub calls_duplicate: u64,
+    pub calls_ignored: u64,
+    pub entries_skipped: u64,
+    /// The file could not be used at all; nothing from it was stored.
+    pub rejected: Option<String>,
+    /// The file ended early; the entries before the cut were stored.
+    pub truncated: Option<String>,
+}
+
+/// What a whole run did.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct IngestReport {
+    pub files: Vec<FileReport>,
+    pub calls_read: u64,
+    pub calls_new: u64,
+    pub calls_duplicate: u64,
+    pub entries_skipped: u64,
+    /// Calls left out of the inventory on purpose, by reason.
+    pub calls_ignored: BTreeMap<String, u64>,
+    pub hosts: Vec<String>,
+    /// One line per problem, at most [`MAX_PROBLEMS`].
+    pub problems: Vec<String>,
+    pub problems_omitted: u64,
+    pub bytes_read: u64,
+    pub elapsed_ms: u64,
+}
+
+impl IngestReport {
+    /// True when every input was read completely and no entry was skipped.
+    pub fn is_clean(&self) -> bool {
+        self.entries_skipped == 0 && self.files.iter().all(|f| f.rejected.is_none() && f.truncated.is_none())
+    }
+
+    fn problem(&mut self, line: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(line);
+        } else {
+            self.problems_omitted += 1;
+        }
+    }
+
+    pub fn calls_ignored_total(&self) -> u64 {
+        self.calls_ignored.values().sum()
+    }
+}
+
+/// Hooks for showing progress; every method has a no-op default.
+pub trait Progress: Sync {
+    fn file_started(&self, _path: &str, _size: Option<u64>) {}
+    /// Bytes of the current file read so far (after decompression for gzip: of the file).
+    fn file_position(&self, _bytes: u64) {}
+    fn calls_processed(&self, _calls: u64) {}
+    fn file_finished(&self, _report: &FileReport) {}
+}
+
+/// Progress that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Ingests traffic files into a store.
+pub struct Ingestor<'a> {
+    store: &'a mut dyn Store,
+    spec: Option<&'a (dyn TemplateOverride + Sync)>,
+    config: IngestConfig,
+    observer: Observer,
+    registry: DecoderRegistry,
+}
+
+impl<'a> Ingestor<'a> {
+    pub fn new(store: &'a mut dyn Store, config: IngestConfig) -> Ingestor<'a> {
+        let observer = Observer::new(config.observer.clone());
+        Ingestor { store, spec: None, config, observer, registry: DecoderRegistry::default() }
+    }
+
+    /// Templates from a user's spec win over inferred ones.
+    pub fn with_spec(mut self, spec: Option<&'a (dyn TemplateOverride + Sync)>) -> Self {
+        self.spec = spec;
+        self
+    }
+
+    /// Reads every input (files, folders, `-` for stdin) and commits each file atomically.
+    /// A missing input fails before anything is read; a bad file is reported and skipped.
+    pub fn ingest(
+        &mut self,
+        inputs: &[PathBuf],
+        progress: &dyn Progress,
+    ) -> Result<IngestReport, IngestError> {
+        let started = Instant::now();
+        let started_at_us = now_us();
+        let files = expand_inputs(inputs)?;
+        let mut report = IngestReport::default();
+        let mut hosts: std::collections::BTreeSet<String> = Default::default();
+        for file in &files {
+            // Earlier files of this run are committed already, so the store dedupes across files.
+            let (file_report, touched) = self.ingest_file(file, &mut report, progress)?;
+            hosts.extend(touched);
+            report.calls_read += file_report.calls_read;
+            report.calls_new += file_report.calls_new;
+            report.calls_duplicate += file_report.calls_duplicate;
+            report.entries_skipped += file_report.entries_skipped;
+            progress.file_finished(&file_report);
+            report.files.push(file_report);
+        }
+        report.hosts = hosts.into_iter().collect();
+        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let run = IngestRun {
+            started_at_us,
+            finished_at_us: now_us(),
+            sources: inputs.iter().map(|p| p.display().to_string()).collect(),
+            calls_read: report.calls_read,
+            calls_new: report.calls_new,
+            calls_duplicate: report.calls_duplicate,
+            entries_skipped: report.entries_skipped,
+            calls_ignored: report.calls_ignored_total(),
+            problems: report.problems.clone(),
+        };
+        self.store.record_run(&run)?;
+        Ok(report)
+    }
+
+    fn ingest_file(
+        &mut self,
+        file: &SourceFile,
+        report: &mut IngestReport,
+        progress: &dyn Progress,
+    ) -> Result<(FileReport, Vec<String>), IngestError> {
+        let path = file.display_name();
+        progress.file_started(&path, file.size());
+        let mut file_report = FileReport { path: path.clone(), ..FileReport::default() };
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let mut limits = self.config.source.clone();
+        limits.bytes_read = Some(bytes_read.clone());
+        let chunk_size = self.config.chunk_size.max(1);
+
+        let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(4);
+        let mut delta = InventoryState::default();
+        let mut new_ids: Vec<CallId> = Vec::new();
+        let mut file_seen: HashSet<CallId> = HashSet::new();
+
+        let outcome: Result<ReadOutcome, SourceError> = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(chunk_size);
+                let result = file.read(&limits, &mut |record| {
+                    chunk.push(record);
+                    if chunk.len() >= chunk_size {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_size));
+                        if sender.send(full).is_err() {
+                            return std::ops::ControlFlow::Break(());
+                        }
+                    }
+                    std::ops::ControlFlow::Continue(())
+                });
+                if !chunk.is_empty() {
+                    let _ = sender.send(chunk);
+                }
+                result
+            });
+            for chunk in receiver.iter() {
+                self.process_chunk(
+                    chunk,
+                    &path,
+                    &mut file_seen,
+                    &mut new_ids,
+                    &mut delta,
+                    &mut file_report,
+                    report,
+                );
+                progress.file_position(bytes_read.load(Ordering::Relaxed));
+                progress.calls_processed(file_report.calls_read);
+            }
+            reader.join().unwrap_or_else(|_| Err(SourceError::ReaderPanicked { path: path.clone() }))
+        });
+        report.bytes_read += bytes_read.load(Ordering::Relaxed);
+
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                // The whole file is unusable: nothing from it is committed.
+                file_report.rejected = Some(err.to_string());
+                report.problem(err.to_string());
+                return Ok((file_report, Vec::new()));
+            }
+        };
+        if let Some(reason) = &outcome.rejected {
+            file_report.rejected = Some(reason.clone());
+            file_report.calls_new = 0;
+            report.problem(reason.clone());
+            return Ok((file_report, Vec::new()));
+        }
+        if let Some(problem) = &outcome.truncated {
+            file_report.truncated = Some(problem.clone());
+            report.problem(problem.clone());
+        }
+        let touched: Vec<String> = delta.hosts.keys().cloned().collect();
+        self.commit(&new_ids, delta)?;
+        Ok((file_report, touched))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_chunk(
+        &mut self,
+        chunk: Vec<Record>,
+        path: &str,
+        file_seen: &mut HashSet<CallId>,
+        new_ids: &mut Vec<CallId>,
+        delta: &mut InventoryState,
+        file_report: &mut FileReport,
+        report: &mut IngestReport,
+    ) {
+        let har_limits = &self.config.har;
+        let parsed: Vec<Result<ApiCall, String>> = chunk
+            .into_par_iter()
+            .filter_map(|record| match record {
+                Record::Har { index, bytes } => Some(
+                    entry_to_call(&bytes, path, index, har_limits)
+                        .map_err(|e| format!("{path}: entry {index}: {e}")),
+                ),
+                Record::Line { line_no, bytes } => Some(
+                    line_to_call(&bytes, path, line_no, har_limits)
+                        .map_err(|e| format!("{path}: line {line_no}: {e}")),
+                ),
+                Record::Skipped { position, reason } => Some(Err(format!("{path}: {position}: {reason}"))),
+            })
+            .collect();
+
+        let mut calls = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(call) => calls.push(call),
+                Err(problem) => {
+                    file_report.entries_skipped += 1;
+                    report.problem(problem);
+                }
+            }
+        }
+        file_report.calls_read += calls.len() as u64;
+
+        // Drop calls this run or the store already has.
+        let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
+        let known = match self.store.known_calls(&ids) {
+            Ok(known) => known,
+            Err(err) => {
+                report.problem(format!("{path}: could not check for duplicates: {err}"));
+                HashSet::new()
+            }
+        };
+        calls.retain(|call| {
+            let fresh = !known.contains(&call.id) && file_seen.insert(call.id);
+            if !fresh {
+                file_report.calls_duplicate += 1;
+            }
+            fresh
+        });
+        file_report.calls_new += calls.len() as u64;
+        new_ids.extend(calls.iter().map(|c| c.id));
+
+        let observer = &self.observer;
+        let registry = &self.registry;
+        let limits = &self.config.decode;
+        let (state, ignored) = calls
+            .par_iter()
+            .fold(
+                || (InventoryState::default(), BTreeMap::<&'static str, u64>::new()),
+                |(mut state, mut ignored), call| {
+                    if let Some(reason) = observer.ignore_reason(call) {
+                        *ignored.entry(reason.as_str()).or_default() += 1;
+                    } else {
+                        let decoded = DecodedCall::new(call, registry, limits);
+                        let _ = observer.observe_call(&decoded, &mut state);
+                    }
+                    (state, ignored)
+                },
+            )
+            .reduce(
+                || (InventoryState::default(), BTreeMap::new()),
+                |(mut a, mut ai), (b, bi)| {
+                    a.merge(b);
+                    for (k, v) in bi {
+                        *ai.entry(k).or_default() += v;
+                    }
+                    (a, ai)
+                },
+            );
+        for (reason, n) in ignored {
+            file_report.calls_ignored += n;
+            *report.calls_ignored.entry(reason.to_owned()).or_default() += n;
+        }
+        delta.merge(state);
+    }
+
+    /// Merges `delta` into the stored host states and commits it with the call ids.
+    fn commit(&mut self, ids: &[CallId], delta: InventoryState) -> Result<(), IngestError> {
+        if ids.is_empty() && delta.is_empty() {
+            return Ok(());
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut merged = Vec::with_capacity(delta.hosts.len());
+            for (host, theirs) in &delta.hosts {
+                let loaded = self.store.load_host(host)?;
+                let mut state = loaded.state;
+                if state.host.is_empty() {
+                    state.host.clone_from(host);
+                }
+                state.merge(theirs);
+                let endpoints = host_endpoints(&state, self.spec.map(|s| s as &dyn TemplateOverride));
+                merged.push((host.clone(), loaded.version, state, endpoints));
+            }
+            let commit = Commit {
+                calls: ids,
+                hosts: merged
+                    .iter()
+                    .map(|(host, version, state, endpoints)| HostUpdate {
+                        host,
+                        expected_version: *version,
+                        state,
+                        endpoints,
+                    })
+                    .collect(),
+            };
+            match self.store.commit(&commit) {
+                Ok(()) => return Ok(()),
+                Err(StoreError::Conflict(_)) if attempt < COMMIT_ATTEMPTS => {
+                    // Another writer moved on; if it recorded our calls we must not retry.
+                    if !self.store.known_calls(ids)?.is_empty() {
+                        return Err(StoreError::Conflict(
+                            "another ingest recorded some of the same calls at the same time; run this one again"
+                                .into(),
+                        )
+                        .into());
+                    }
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+
+    /// Recomputes every stored host's endpoints (after a spec was added or changed).
+    pub fn retemplate_all(&mut self) -> Result<usize, IngestError> {
+        let hosts: Vec<String> = self.store.hosts()?.into_iter().map(|h| h.host).collect();
+        for host in &hosts {
+            let loaded = self.store.load_host(host)?;
+            let endpoints = host_endpoints(&loaded.state, self.spec.map(|s| s as &dyn TemplateOverride));
+            let update = HostUpdate {
+                host,
+                expected_version: loaded.version,
+                state: &loaded.state,
+                endpoints: &endpoints,
+            };
+            self.store.commit(&Commit { calls: &[], hosts: vec![update] })?;
+        }
+        Ok(hosts.len())
+    }
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

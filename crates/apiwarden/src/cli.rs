@@ -1,0 +1,146 @@
+//! Command-line interface definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "apiwarden",
+    version,
+    about = "Find every API you really expose, from the traffic it serves.",
+    long_about = "apiwarden builds an API inventory from recorded traffic: every endpoint template \
+(GET /users/{userId}/orders/{orderId}), its parameters, request and response schemas, \
+authentication, status codes and latency, exported as OpenAPI 3.1.\n\n\
+Quick start:\n  apiwarden demo                          # analyse the bundled example shop API\n  \
+apiwarden analyze traffic.har           # inventory of a HAR file, nothing stored\n  \
+apiwarden ingest a.har b.har.gz logs/   # add traffic to the store (apiwarden.db)\n  \
+apiwarden inventory                     # what the store knows\n  \
+apiwarden openapi export > api.yaml     # OpenAPI 3.1 of the inventory",
+    after_help = "Exit codes: 0 success; 1 error (nothing or not everything could be done); \
+2 invalid command line; 3 finished, but some files or entries were skipped (see the report)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Store file (SQLite). Created on first use.
+    #[arg(long, global = true, env = "APIWARDEN_DB", default_value = "apiwarden.db")]
+    pub db: PathBuf,
+
+    /// Print only errors (no progress, no summary).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// More log output on stderr (-v: info, -vv: debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse the bundled example traffic (an online shop API) and print its inventory.
+    Demo(DemoArgs),
+    /// Analyse traffic files and print the inventory, without storing anything.
+    Analyze(AnalyzeArgs),
+    /// Add traffic files to the store. Re-ingesting the same traffic adds nothing.
+    Ingest(IngestArgs),
+    /// Show the endpoints the store knows.
+    Inventory(InventoryArgs),
+    /// OpenAPI import and export.
+    #[command(subcommand)]
+    Openapi(OpenapiCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Also write the inferred OpenAPI 3.1 document to this file.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SourceArgs {
+    /// HAR files (.har, .har.gz), JSON-lines files (.jsonl, .ndjson, optionally gzipped),
+    /// folders of them, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// An OpenAPI 3.x or Swagger 2.0 document (JSON or YAML) whose path templates take
+    /// precedence over inferred ones for the paths it covers.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Keep static files (scripts, styles, images, fonts) and CORS preflights in the inventory.
+    #[arg(long)]
+    pub keep_noise: bool,
+    /// Largest body decoded for schema inference, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    pub max_body_bytes: usize,
+    /// Largest single HAR entry or JSON line read, in bytes; bigger ones are skipped.
+    #[arg(long, default_value_t = 64 * 1024 * 1024, value_name = "BYTES")]
+    pub max_entry_bytes: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Also write the inferred OpenAPI 3.1 document to this file (.json for JSON, else YAML).
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// Only show this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Print the report and endpoints as JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Print the run report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InventoryArgs {
+    /// Only this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Print endpoints as JSON (an array of inventory entries).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OpenapiCommand {
+    /// Write the inventory as an OpenAPI 3.1 document.
+    Export(ExportArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DocFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Only this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "yaml")]
+    pub format: DocFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// `info.title` of the document.
+    #[arg(long, default_value = "API inventory discovered by apiwarden")]
+    pub title: String,
+}
