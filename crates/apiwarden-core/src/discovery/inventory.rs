@@ -54,6 +54,26 @@ pub struct HostInventory {
     pub host: String,
     /// Normalised path → method → stats.
     pub paths: BTreeMap<PathKey, BTreeMap<String, EndpointStats>>,
+    /// Lexical shapes of the free-text values folded into each collapsed position (keyed by
+    /// [`shape_key`] of the parent), so templating can still tell which literal siblings
+    /// look like them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub collapsed_shapes: BTreeMap<PathKey, BTreeMap<String, u64>>,
+}
+
+/// A parent prefix with every identifier-like segment replaced by one marker, so that the
+/// key stays the same when ancestors collapse later.
+pub fn shape_key(prefix: &[Seg]) -> PathKey {
+    PathKey(
+        prefix
+            .iter()
+            .map(|seg| match seg {
+                Seg::Typed(_) => Seg::Typed(SegKind::FreeText),
+                Seg::Lit(_) if seg.candidate_kind().is_some() => Seg::Typed(SegKind::FreeText),
+                other => other.clone(),
+            })
+            .collect(),
+    )
 }
 
 impl PathKey {
@@ -119,7 +139,7 @@ impl<'de> Deserialize<'de> for PathKey {
 
 impl HostInventory {
     pub fn new(host: impl Into<String>) -> HostInventory {
-        HostInventory { host: host.into(), paths: BTreeMap::new() }
+        HostInventory { host: host.into(), paths: BTreeMap::new(), collapsed_shapes: BTreeMap::new() }
     }
 
     /// Stats for one normalised path and method, created when missing.
@@ -139,6 +159,12 @@ impl HostInventory {
             let ours = self.paths.entry(path.clone()).or_default();
             for (method, stats) in methods {
                 ours.entry(method.clone()).or_default().merge(stats);
+            }
+        }
+        for (key, shapes) in &other.collapsed_shapes {
+            let ours = self.collapsed_shapes.entry(key.clone()).or_default();
+            for (shape, n) in shapes {
+                *ours.entry(shape.clone()).or_default() += n;
             }
         }
         self.collapse();

@@ -204,12 +204,20 @@ fn is_random_letters(bytes: &[u8]) -> bool {
         Some(i) if i <= 8 => bytes.get(i + 1..).unwrap_or_default(),
         _ => bytes,
     };
-    if body.len() < 12 || !body.iter().all(u8::is_ascii_alphanumeric) {
+    // base64url bodies may carry a few `-`/`_`; words joined by separators do not qualify.
+    let separators = body.iter().filter(|b| **b == b'-' || **b == b'_').count();
+    if body.len() < 12
+        || separators * 6 > body.len()
+        || !body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+    {
         return false;
     }
     let upper = body.iter().filter(|b| b.is_ascii_uppercase()).count();
     let lower = body.iter().filter(|b| b.is_ascii_lowercase()).count();
-    upper * 4 >= body.len() && lower * 4 >= body.len()
+    // camelCase words have single capitals; random ids have runs of them.
+    let longest_upper_run = body.split(|b| !b.is_ascii_uppercase()).map(<[u8]>::len).max().unwrap_or(0);
+    (upper * 4 >= body.len() && lower * 4 >= body.len())
+        || (body.len() >= 14 && longest_upper_run >= 4 && lower >= 2)
 }
 
 /// Opaque tokens: long runs of base64/base64url characters mixing digits and letters
@@ -226,12 +234,18 @@ fn is_token(bytes: &[u8]) -> bool {
     let upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
     let lower = bytes.iter().filter(|b| b.is_ascii_lowercase()).count();
     let separators = bytes.len() - digits - upper - lower;
+    let classes = usize::from(digits > 0) + usize::from(upper > 0) + usize::from(lower > 0);
+    // Upper case, lower case and digits together: random (base64url tokens carry `-`/`_`
+    // too); slugs and SKUs never mix all three.
+    if classes == 3 && upper >= 2 && lower >= 2 {
+        return true;
+    }
     // Words joined by separators read as slugs or SKUs, not tokens.
     if separators * 6 > bytes.len() {
         return false;
     }
-    let classes = usize::from(digits > 0) + usize::from(upper > 0) + usize::from(lower > 0);
-    classes == 3 || (classes == 2 && digits > 0 && bytes.len() >= 24 && digits * 5 >= bytes.len())
+    classes == 3
+        || (classes == 2 && digits > 0 && bytes.len() >= 16 && separators <= 1 && digits * 5 >= bytes.len())
 }
 
 /// Whether a free-text segment reads like an identifier (mixes letters and digits, like a
@@ -339,6 +353,11 @@ mod tests {
         assert_eq!(classify("v0.10.26"), SegClass::Version);
         assert_eq!(classify("cus_wyIkfPXegVICXL"), SegClass::Id(SegKind::Token));
         assert_eq!(classify("getUserProfileById"), SegClass::FreeText);
+        assert_eq!(classify("wGU-uCRzgAaKqJudiJwKiw"), SegClass::Id(SegKind::Token));
+        assert_eq!(classify("M7V4yqa1c-_m1g-UdKdn_Q"), SegClass::Id(SegKind::Token));
+        assert_eq!(classify("cus_GUQBNRWPFIKEbx"), SegClass::Id(SegKind::Token));
+        assert_eq!(classify("key_lx2mlwjdekw640dx"), SegClass::Id(SegKind::Token));
+        assert_eq!(classify("how-to-brew-coffee-at-home"), SegClass::FreeText);
         assert_eq!(classify("me"), SegClass::Reserved);
         assert_eq!(classify("latest"), SegClass::Reserved);
         assert_eq!(classify("export"), SegClass::Reserved);

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::inventory::{HostInventory, MAX_LITERAL_CHILDREN, PathKey, Seg};
+use super::inventory::{HostInventory, MAX_LITERAL_CHILDREN, PathKey, Seg, shape_key};
 use super::segment::{SegClass, SegKind, classify, distinctive_shape, is_id_like};
 use super::stats::{EndpointStats, ParamTable};
 use crate::endpoint::{AuthKind, AuthSeen, BodySchema, Endpoint, EndpointKey, Parameter, ResponseSummary};
@@ -37,6 +37,8 @@ use crate::field::Location;
 const ALIKE: f64 = 0.6;
 /// Share of a sibling's features the group must show for the sibling to join it.
 const CONTAINED: f64 = 0.8;
+/// Shape recorded for values without a distinctive one.
+const PLAIN_SHAPE: &str = "plain";
 /// Literal values that must have been merged for "spread" to count as evidence.
 const MIN_SPREAD_VALUES: usize = 3;
 /// Distinct dates or versions under one parent that make the position a parameter.
@@ -207,7 +209,9 @@ struct Resolved {
     methods: BTreeMap<String, EndpointStats>,
 }
 
-fn resolve(node: Node) -> Resolved {
+type ShapeMap = BTreeMap<PathKey, BTreeMap<String, u64>>;
+
+fn resolve(node: Node, prefix: &mut Vec<Seg>, shapes: &ShapeMap) -> Resolved {
     let Node { children, methods, merged_values, spread } = node;
     // Spread only means something when several literal values were merged here.
     let spread = if merged_values >= MIN_SPREAD_VALUES { spread } else { BTreeMap::new() };
@@ -250,7 +254,8 @@ fn resolve(node: Node) -> Resolved {
         }
     }
 
-    let chosen = choose_free_text_params(&free, &spread, anchor.as_ref());
+    let known_shapes = if anchor.is_some() { shapes.get(&shape_key(prefix)) } else { None };
+    let chosen = choose_free_text_params(&free, &spread, anchor.as_ref(), known_shapes);
     for (index, (text, child)) in free.into_iter().enumerate() {
         if chosen.contains(&index) {
             param_kinds.insert(SegKind::FreeText);
@@ -268,8 +273,21 @@ fn resolve(node: Node) -> Resolved {
     }
 
     Resolved {
-        statics: statics.into_iter().map(|(text, child)| (text, resolve(child))).collect(),
-        param: has_param.then(|| (param_kinds, Box::new(resolve(param)))),
+        statics: statics
+            .into_iter()
+            .map(|(text, child)| {
+                prefix.push(Seg::Lit(text.clone()));
+                let resolved = resolve(child, prefix, shapes);
+                prefix.pop();
+                (text, resolved)
+            })
+            .collect(),
+        param: has_param.then(|| {
+            prefix.push(Seg::Typed(SegKind::FreeText));
+            let resolved = resolve(param, prefix, shapes);
+            prefix.pop();
+            (param_kinds, Box::new(resolved))
+        }),
         methods,
     }
 }
@@ -282,6 +300,7 @@ fn choose_free_text_params(
     free: &[(String, Node)],
     spread: &BTreeMap<String, usize>,
     anchor: Option<&BTreeSet<String>>,
+    anchor_shapes: Option<&BTreeMap<String, u64>>,
 ) -> BTreeSet<usize> {
     let all_id_like = free.iter().all(|(text, _)| is_id_like(text));
     let min_group = if all_id_like { 2 } else { 3 };
@@ -342,38 +361,50 @@ fn choose_free_text_params(
     };
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
     let mut union: BTreeSet<String> = anchor.cloned().unwrap_or_default();
-    match groups.first() {
-        Some(first) if first.len() >= min_group => {
-            chosen.extend(first.iter().copied());
-            union.extend(union_of(first));
+    // Every group of alike values big enough to stand on its own is identifiers (values seen
+    // only with PUT and others only with DELETE form two groups); static siblings are
+    // unlike each other and never form one.
+    for group in groups.iter().filter(|g| g.len() >= min_group) {
+        chosen.extend(group.iter().copied());
+        union.extend(union_of(group));
+    }
+    if chosen.is_empty() && anchor.is_none() {
+        return BTreeSet::new();
+    }
+    // DELETE addresses items, not static collections: a value whose only traffic, here or one
+    // level down, is DELETE joins.
+    let delete_only = |f: &String| {
+        matches!(f.as_str(), "m:DELETE" | "1:m:DELETE" | "c:~")
+            || f.starts_with("t:")
+            || f.starts_with("1:t:")
+    };
+    for (i, profile) in profiles.iter().enumerate() {
+        if profile.iter().any(|f| f.ends_with("m:DELETE")) && profile.iter().all(delete_only) {
+            chosen.insert(i);
         }
-        _ if anchor.is_some() => {}
-        _ => return BTreeSet::new(),
     }
     // Other groups join when what they show is part of what the chosen values show (values
     // seen with less traffic: only a sub-path, only one method, only an error), or when the
     // chosen values are the thinly seen ones and the group shows all they show and more.
     // Values seen with traffic unlike anyone's (the only DELETE of one slug) still join when
-    // their lexical shape is the one nearly every chosen value has, and it is distinctive.
+    // their lexical shape is distinctive and common among the chosen values.
     let shapes: Vec<Option<String>> = free.iter().map(|(text, _)| distinctive_shape(text)).collect();
-    let mut shape_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut shape_counts: BTreeMap<String, u64> = anchor_shapes.cloned().unwrap_or_default();
     for i in &chosen {
-        if let Some(Some(shape)) = shapes.get(*i) {
-            *shape_counts.entry(shape.as_str()).or_default() += 1;
-        }
+        let shape = shapes.get(*i).cloned().flatten().unwrap_or_else(|| PLAIN_SHAPE.to_owned());
+        *shape_counts.entry(shape).or_default() += 1;
     }
-    let dominant = shape_counts
+    let total: u64 = shape_counts.values().sum();
+    let common_shapes: BTreeSet<String> = shape_counts
         .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| chosen.len() >= 3 && n * 10 >= chosen.len() * 8)
-        .map(|(shape, _)| shape.to_owned());
+        .filter(|(shape, n)| shape != PLAIN_SHAPE && *n >= 5 && n * 10 >= total * 3)
+        .map(|(shape, _)| shape)
+        .collect();
     loop {
         let before = chosen.len();
-        if let Some(dominant) = &dominant {
-            for (i, shape) in shapes.iter().enumerate() {
-                if shape.as_deref() == Some(dominant.as_str()) {
-                    chosen.insert(i);
-                }
+        for (i, shape) in shapes.iter().enumerate() {
+            if shape.as_ref().is_some_and(|shape| common_shapes.contains(shape)) {
+                chosen.insert(i);
             }
         }
         for group in &groups {
@@ -403,12 +434,16 @@ pub(super) fn collapse_host(host: &mut HostInventory) -> bool {
     for (key, methods) in std::mem::take(&mut host.paths) {
         root.insert_owned(&key.0, methods);
     }
-    let changed = collapse_node(&mut root);
+    let changed = collapse_node(&mut root, &mut Vec::new(), &mut host.collapsed_shapes);
     root.flatten_into(&mut Vec::new(), &mut host.paths);
     changed
 }
 
-fn collapse_node(node: &mut Node) -> bool {
+fn collapse_node(
+    node: &mut Node,
+    prefix: &mut Vec<Seg>,
+    shapes: &mut BTreeMap<PathKey, BTreeMap<String, u64>>,
+) -> bool {
     let candidates = node.children.keys().filter(|seg| seg.candidate_kind().is_some()).count();
     let has_collapsed = node.children.keys().any(Seg::is_collapsed);
     let mut changed = false;
@@ -434,10 +469,13 @@ fn collapse_node(node: &mut Node) -> bool {
         let chosen: BTreeSet<usize> = if force_all {
             (0..free.len()).collect()
         } else {
-            choose_free_text_params(&free, &BTreeMap::new(), anchor.as_ref())
+            let known = shapes.get(&shape_key(prefix)).cloned();
+            choose_free_text_params(&free, &BTreeMap::new(), anchor.as_ref(), known.as_ref())
         };
         for (index, (text, child)) in free.into_iter().enumerate() {
             if chosen.contains(&index) {
+                let shape = distinctive_shape(&text).unwrap_or_else(|| PLAIN_SHAPE.to_owned());
+                *shapes.entry(shape_key(prefix)).or_default().entry(shape).or_default() += 1;
                 node.children.entry(Seg::Typed(SegKind::FreeText)).or_default().absorb(child);
                 changed = true;
             } else {
@@ -445,8 +483,10 @@ fn collapse_node(node: &mut Node) -> bool {
             }
         }
     }
-    for child in node.children.values_mut() {
-        changed |= collapse_node(child);
+    for (seg, child) in node.children.iter_mut() {
+        prefix.push(seg.clone());
+        changed |= collapse_node(child, prefix, shapes);
+        prefix.pop();
     }
     changed
 }
@@ -495,7 +535,7 @@ pub fn template_host(host: &HostInventory, spec: Option<&dyn TemplateOverride>) 
     let mut out = Vec::new();
     let mut segments = Vec::new();
     let mut params = Vec::new();
-    emit(resolve(root), &mut segments, &mut params, &mut out);
+    emit(resolve(root, &mut Vec::new(), &host.collapsed_shapes), &mut segments, &mut params, &mut out);
     for ((template, method), stats) in from_spec {
         let params = spec_params(&template);
         out.push(Templated { method, template, params, stats, from_spec: true });
