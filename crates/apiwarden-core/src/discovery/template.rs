@@ -221,7 +221,15 @@ fn resolve(node: Node, prefix: &mut Vec<Seg>, shapes: &ShapeMap) -> Resolved {
     let mut statics: BTreeMap<String, Node> = BTreeMap::new();
     let mut dated: BTreeMap<SegKind, Vec<(String, Node)>> = BTreeMap::new();
     let mut free: Vec<(String, Node)> = Vec::new();
-    let anchor = children.get(&Seg::Typed(SegKind::FreeText)).map(Node::profile);
+    // Identifier values already folded, or typed as opaque tokens (random ids that a few
+    // siblings failed to match by shape), anchor their look-alike literal siblings.
+    let anchor: Option<BTreeSet<String>> = [SegKind::FreeText, SegKind::Token]
+        .into_iter()
+        .filter_map(|kind| children.get(&Seg::Typed(kind)).map(Node::profile))
+        .reduce(|mut a, b| {
+            a.extend(b);
+            a
+        });
 
     for (seg, child) in children {
         match seg {
