@@ -67,6 +67,10 @@ pub enum IngestError {
     Source(#[from] SourceError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another process committed some of the same calls while this file was read; reading
+    /// the file again (with those calls now known) gives the exact result.
+    #[error("another ingest recorded some of the same calls at the same time")]
+    CallsTakenConcurrently,
 }
 
 /// What happened to one input file.
@@ -78,6 +82,8 @@ pub struct FileReport {
     pub calls_duplicate: u64,
     pub calls_ignored: u64,
     pub entries_skipped: u64,
+    /// Noise left out of the inventory, by reason.
+    pub calls_ignored_by_reason: BTreeMap<String, u64>,
     /// The file could not be used at all; nothing from it was stored.
     pub rejected: Option<String>,
     /// The file ended early; the entries before the cut were stored.
@@ -169,7 +175,14 @@ impl<'a> Ingestor<'a> {
         let mut hosts: std::collections::BTreeSet<String> = Default::default();
         for file in &files {
             // Earlier files of this run are committed already, so the store dedupes across files.
-            let (file_report, touched) = self.ingest_file(file, &mut report, progress)?;
+            let mut attempt = 0;
+            let (file_report, touched) = loop {
+                attempt += 1;
+                match self.ingest_file(file, &mut report, progress) {
+                    Err(IngestError::CallsTakenConcurrently) if attempt < COMMIT_ATTEMPTS => continue,
+                    other => break other?,
+                }
+            };
             hosts.extend(touched);
             report.calls_read += file_report.calls_read;
             report.calls_new += file_report.calls_new;
@@ -259,14 +272,21 @@ impl<'a> Ingestor<'a> {
             }
         };
         if let Some(reason) = &outcome.rejected {
+            // Nothing from a rejected file counts: its calls were read but thrown away.
             file_report.rejected = Some(reason.clone());
             file_report.calls_new = 0;
+            file_report.calls_duplicate = 0;
+            file_report.calls_ignored = 0;
+            file_report.calls_ignored_by_reason.clear();
             report.problem(reason.clone());
             return Ok((file_report, Vec::new()));
         }
         if let Some(problem) = &outcome.truncated {
             file_report.truncated = Some(problem.clone());
             report.problem(problem.clone());
+        }
+        for (reason, n) in &file_report.calls_ignored_by_reason {
+            *report.calls_ignored.entry(reason.clone()).or_default() += n;
         }
         let touched: Vec<String> = delta.hosts.keys().cloned().collect();
         self.commit(&new_ids, delta)?;
@@ -284,6 +304,8 @@ impl<'a> Ingestor<'a> {
         file_report: &mut FileReport,
         report: &mut IngestReport,
     ) {
+        // (`report` only collects problem lines here; counts stay in `file_report` until the
+        // file is known to be usable.)
         let har_limits = &self.config.har;
         let parsed: Vec<Result<ApiCall, String>> = chunk
             .into_par_iter()
@@ -296,7 +318,7 @@ impl<'a> Ingestor<'a> {
                     line_to_call(&bytes, path, line_no, har_limits)
                         .map_err(|e| format!("{path}: line {line_no}: {e}")),
                 ),
-                Record::Skipped { position, reason } => Some(Err(format!("{path}: {position}: {reason}"))),
+                Record::Skipped { reason, .. } => Some(Err(format!("{path}: {reason}"))),
             })
             .collect();
 
@@ -360,7 +382,7 @@ impl<'a> Ingestor<'a> {
             );
         for (reason, n) in ignored {
             file_report.calls_ignored += n;
-            *report.calls_ignored.entry(reason.to_owned()).or_default() += n;
+            *file_report.calls_ignored_by_reason.entry(reason.to_owned()).or_default() += n;
         }
         delta.merge(state);
     }
@@ -401,11 +423,7 @@ impl<'a> Ingestor<'a> {
                 Err(StoreError::Conflict(_)) if attempt < COMMIT_ATTEMPTS => {
                     // Another writer moved on; if it recorded our calls we must not retry.
                     if !self.store.known_calls(ids)?.is_empty() {
-                        return Err(StoreError::Conflict(
-                            "another ingest recorded some of the same calls at the same time; run this one again"
-                                .into(),
-                        )
-                        .into());
+                        return Err(IngestError::CallsTakenConcurrently);
                     }
                 }
                 Err(err) => return Err(err.into()),

@@ -198,9 +198,13 @@ impl SqliteStore {
             // A new, empty file: the page size can only be chosen before the first write.
             conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(open_error)?;
         }
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(open_error)?;
+        // Switching to WAL needs the file to itself, and SQLite answers BUSY at once rather
+        // than waiting (its busy handler does not apply), so two processes opening a new
+        // store together must retry here.
+        let mode: String = retry_while_busy(|| {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+        })
+        .map_err(open_error)?;
         if !mode.eq_ignore_ascii_case("wal") && label != ":memory:" {
             tracing::warn!(
                 store = %label,
@@ -218,6 +222,24 @@ impl SqliteStore {
             migrate(&mut conn, &label)?;
         }
         Ok(SqliteStore { conn, label })
+    }
+}
+
+/// Runs `f` again while SQLite reports the file busy or locked, up to [`BUSY_TIMEOUT`].
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match f() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(15));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -35,6 +35,28 @@ fn open_store(path: &Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(path).map_err(|err| anyhow::anyhow!("{err}"))
 }
 
+/// Read-only commands never create a store as a side effect.
+fn open_existing_store(path: &Path) -> anyhow::Result<SqliteStore> {
+    if !path.exists() {
+        anyhow::bail!(
+            "store {} does not exist: add traffic with `apiwarden ingest FILE.har` (or pass --db)",
+            path.display()
+        );
+    }
+    open_store(path)
+}
+
+/// Skipped entries and files are reported on stderr even with --quiet: they are the
+/// errors of a run that otherwise finished.
+fn report_problems(report: &IngestReport) {
+    for problem in &report.problems {
+        eprintln!("warning: {problem}");
+    }
+    if report.problems_omitted > 0 {
+        eprintln!("warning: ... and {} more problems", report.problems_omitted);
+    }
+}
+
 fn config_for(args: &SourceArgs) -> IngestConfig {
     let mut config = IngestConfig::default();
     config.decode.max_body_bytes = args.max_body_bytes;
@@ -49,6 +71,7 @@ fn config_for(args: &SourceArgs) -> IngestConfig {
 }
 
 fn exit_for(report: &IngestReport) -> ExitCode {
+    report_problems(report);
     if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_PARTIAL) }
 }
 
@@ -99,7 +122,12 @@ fn analyze(cli: &Cli, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else if !cli.quiet {
         render::endpoints_table(&mut out, &endpoints)?;
-        render::report_summary(&mut out, &report, endpoints.len())?;
+        let hosts = {
+            let mut hosts: Vec<&str> = endpoints.iter().map(|e| e.key.host.as_str()).collect();
+            hosts.dedup();
+            hosts.len()
+        };
+        render::report_summary(&mut out, &report, endpoints.len(), hosts)?;
         if let Some(path) = &args.openapi {
             writeln!(out, "OpenAPI 3.1 written to {}", path.display())?;
         }
@@ -116,6 +144,8 @@ fn load_specs(path: Option<&Path>, quiet: bool) -> anyhow::Result<SpecSet> {
 }
 
 fn ingest(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    // Inputs are checked first, so that a typo does not leave an empty store behind.
+    apiwarden_ingest::source::expand_inputs(&args.source.inputs)?;
     let mut store = open_store(&cli.db)?;
     // A new spec is validated before anything is read, and kept for later runs.
     let new_spec = match &args.source.spec {
@@ -134,11 +164,12 @@ fn ingest(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         ingestor.retemplate_all()?;
     }
     let endpoints = store.endpoints(None).map_err(|err| anyhow::anyhow!("{err}"))?.len();
+    let hosts = store.hosts().map_err(|err| anyhow::anyhow!("{err}"))?.len();
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else if !cli.quiet {
-        render::report_summary(&mut out, &report, endpoints)?;
+        render::report_summary(&mut out, &report, endpoints, hosts)?;
         writeln!(out, "store: {}", cli.db.display())?;
     }
     Ok(exit_for(&report))
@@ -158,7 +189,7 @@ fn stored_specs(store: &SqliteStore, quiet: bool) -> anyhow::Result<SpecSet> {
 }
 
 fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&cli.db)?;
+    let store = open_existing_store(&cli.db)?;
     let endpoints = store.endpoints(args.host.as_deref()).map_err(|err| anyhow::anyhow!("{err}"))?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -184,7 +215,7 @@ fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn export_openapi(cli: &Cli, args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&cli.db)?;
+    let store = open_existing_store(&cli.db)?;
     let endpoints = store.endpoints(args.host.as_deref()).map_err(|err| anyhow::anyhow!("{err}"))?;
     if endpoints.is_empty() && !cli.quiet {
         eprintln!("warning: no endpoints to export (is {} the right store?)", cli.db.display());

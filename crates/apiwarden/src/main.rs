@@ -19,6 +19,16 @@ fn main() -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     match commands::run(&cli) {
         Ok(code) => code,
+        // The reader of our output went away (`| head`): not an error of ours.
+        Err(err)
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             // One clear sentence (with its causes) on stderr, never a panic trace.
             let mut message = format!("error: {err}");

@@ -68,7 +68,13 @@ fn auth_summary(endpoint: &Endpoint) -> String {
     kinds.join(",")
 }
 
-pub fn report_summary(out: &mut impl Write, report: &IngestReport, endpoints: usize) -> std::io::Result<()> {
+/// `endpoints` and `hosts` are what the store (or the analysis) now holds, not only this run.
+pub fn report_summary(
+    out: &mut impl Write,
+    report: &IngestReport,
+    endpoints: usize,
+    hosts: usize,
+) -> std::io::Result<()> {
     let seconds = report.elapsed_ms as f64 / 1000.0;
     let rate = if seconds > 0.0 { report.calls_read as f64 / seconds } else { 0.0 };
     writeln!(
@@ -83,15 +89,15 @@ pub fn report_summary(out: &mut impl Write, report: &IngestReport, endpoints: us
         report.calls_ignored_total(),
         ignored_detail(report),
     )?;
-    writeln!(out, "{} endpoint(s) on {} host(s)", endpoints, report.hosts.len())?;
-    if report.entries_skipped > 0 || !report.problems.is_empty() {
-        writeln!(out, "{} entries skipped; problems:", report.entries_skipped)?;
-        for problem in &report.problems {
-            writeln!(out, "  - {problem}")?;
-        }
-        if report.problems_omitted > 0 {
-            writeln!(out, "  - ... and {} more", report.problems_omitted)?;
-        }
+    writeln!(out, "{endpoints} endpoint(s) on {hosts} host(s)")?;
+    let rejected = report.files.iter().filter(|f| f.rejected.is_some()).count();
+    let truncated = report.files.iter().filter(|f| f.truncated.is_some()).count();
+    if report.entries_skipped > 0 || rejected > 0 || truncated > 0 {
+        writeln!(
+            out,
+            "{} entries skipped, {rejected} file(s) rejected, {truncated} file(s) cut short (details on stderr)",
+            report.entries_skipped
+        )?;
     }
     Ok(())
 }
