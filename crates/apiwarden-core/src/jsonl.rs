@@ -541,7 +541,8 @@ mod tests {
         #[test]
         fn any_normalised_call_round_trips(
             method in "[A-Z]{1,8}",
-            host in "[a-z0-9.-]{1,20}(:[1-9][0-9]{0,3})?",
+            // Normalised hosts never carry the scheme's default port (443 here).
+            host in proptest::strategy::Strategy::prop_filter("[a-z0-9.-]{1,20}(:[1-9][0-9]{0,3})?", "default port", |h: &String| !h.ends_with(":443")),
             path in "/[^?#]{0,30}",
             query in proptest::option::of("[^#?][^#]{0,20}"),
             headers in proptest::collection::vec(("[a-z][a-z0-9-]{0,10}", proptest::prelude::any::<String>()), 0..4),

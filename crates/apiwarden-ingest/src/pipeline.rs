@@ -223,7 +223,8 @@ impl<'a> Ingestor<'a> {
         let chunk_size = self.config.chunk_size.max(1);
 
         let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(4);
-        let mut delta = InventoryState::default();
+        let mut workers: Vec<InventoryState> =
+            (0..rayon::current_num_threads().max(1)).map(|_| InventoryState::default()).collect();
         let mut new_ids: Vec<CallId> = Vec::new();
         let mut file_seen: HashSet<CallId> = HashSet::new();
 
@@ -251,7 +252,7 @@ impl<'a> Ingestor<'a> {
                     &path,
                     &mut file_seen,
                     &mut new_ids,
-                    &mut delta,
+                    &mut workers,
                     &mut file_report,
                     report,
                 );
@@ -288,6 +289,10 @@ impl<'a> Ingestor<'a> {
         for (reason, n) in &file_report.calls_ignored_by_reason {
             *report.calls_ignored.entry(reason.clone()).or_default() += n;
         }
+        let mut delta = InventoryState::default();
+        for state in workers {
+            delta.merge(state);
+        }
         let touched: Vec<String> = delta.hosts.keys().cloned().collect();
         self.commit(&new_ids, delta)?;
         Ok((file_report, touched))
@@ -300,7 +305,7 @@ impl<'a> Ingestor<'a> {
         path: &str,
         file_seen: &mut HashSet<CallId>,
         new_ids: &mut Vec<CallId>,
-        delta: &mut InventoryState,
+        workers: &mut [InventoryState],
         file_report: &mut FileReport,
         report: &mut IngestReport,
     ) {
@@ -356,35 +361,31 @@ impl<'a> Ingestor<'a> {
         let observer = &self.observer;
         let registry = &self.registry;
         let limits = &self.config.decode;
-        let (state, ignored) = calls
-            .par_iter()
-            .fold(
-                || (InventoryState::default(), BTreeMap::<&'static str, u64>::new()),
-                |(mut state, mut ignored), call| {
+        // Each worker folds its share of the chunk into its own long-lived state: no merging
+        // per chunk (states merge once, at the end of the file), and folding keeps each state
+        // bounded as identifier values pile up.
+        let share = calls.len().div_ceil(workers.len().max(1)).max(1);
+        let ignored: Vec<BTreeMap<&'static str, u64>> = workers
+            .par_iter_mut()
+            .zip(calls.par_chunks(share))
+            .map(|(state, calls)| {
+                let mut ignored = BTreeMap::new();
+                for call in calls {
                     if let Some(reason) = observer.ignore_reason(call) {
                         *ignored.entry(reason.as_str()).or_default() += 1;
                     } else {
                         let decoded = DecodedCall::new(call, registry, limits);
-                        let _ = observer.observe_call(&decoded, &mut state);
+                        let _ = observer.observe_call(&decoded, state);
                     }
-                    (state, ignored)
-                },
-            )
-            .reduce(
-                || (InventoryState::default(), BTreeMap::new()),
-                |(mut a, mut ai), (b, bi)| {
-                    a.merge(b);
-                    for (k, v) in bi {
-                        *ai.entry(k).or_default() += v;
-                    }
-                    (a, ai)
-                },
-            );
-        for (reason, n) in ignored {
+                }
+                state.collapse();
+                ignored
+            })
+            .collect();
+        for (reason, n) in ignored.into_iter().flatten() {
             file_report.calls_ignored += n;
             *file_report.calls_ignored_by_reason.entry(reason.to_owned()).or_default() += n;
         }
-        delta.merge(state);
     }
 
     /// Merges `delta` into the stored host states and commits it with the call ids.

@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Parsing traffic allocates many small strings; mimalloc measured ~20% less CPU per call
+/// than the system allocator on the ingest benchmark (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code when the command finished but skipped some input.
 pub const EXIT_PARTIAL: u8 = 3;
 

@@ -1,6 +1,6 @@
 //! The mergeable per-host discovery state.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,11 +40,6 @@ impl Seg {
             },
             Seg::Typed(_) => None,
         }
-    }
-
-    /// A placeholder produced by collapsing literals (never by classifying one value).
-    pub(super) fn is_collapsed(&self) -> bool {
-        matches!(self, Seg::Typed(SegKind::FreeText | SegKind::Date | SegKind::Version))
     }
 }
 
@@ -152,6 +147,34 @@ impl HostInventory {
         self.paths.values().flat_map(|m| m.values()).map(|s| s.calls).sum()
     }
 
+    /// Like [`Self::merge`], moving `other`'s data instead of copying it.
+    pub fn merge_owned(&mut self, other: HostInventory) {
+        for (path, methods) in other.paths {
+            match self.paths.get_mut(&path) {
+                Some(ours) => {
+                    for (method, stats) in methods {
+                        match ours.get_mut(&method) {
+                            Some(existing) => existing.merge(&stats),
+                            None => {
+                                ours.insert(method, stats);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    self.paths.insert(path, methods);
+                }
+            }
+        }
+        for (key, shapes) in other.collapsed_shapes {
+            let ours = self.collapsed_shapes.entry(key).or_default();
+            for (shape, n) in shapes {
+                *ours.entry(shape).or_default() += n;
+            }
+        }
+        self.collapse();
+    }
+
     /// Folds `other` into `self`. Commutative and associative up to [`Self::collapse`],
     /// which is applied here and depends only on the union of the paths seen.
     pub fn merge(&mut self, other: &HostInventory) {
@@ -174,23 +197,37 @@ impl HostInventory {
     /// [`MAX_LITERAL_CHILDREN`] of them (see [`super::template`]); returns whether anything
     /// changed.
     pub fn collapse(&mut self) -> bool {
-        // Cheap check first: most merges touch no position that needs folding.
-        let mut children: BTreeMap<&[Seg], (usize, bool)> = BTreeMap::new();
-        let mut counted: BTreeSet<(&[Seg], &Seg)> = BTreeSet::new();
-        for path in self.paths.keys() {
-            for (depth, seg) in path.0.iter().enumerate() {
-                let prefix = path.0.get(..depth).unwrap_or_default();
-                if counted.insert((prefix, seg)) {
-                    let entry = children.entry(prefix).or_default();
-                    entry.0 += usize::from(seg.candidate_kind().is_some());
-                    entry.1 |= seg.is_collapsed();
+        self.needs_collapse() && super::template::collapse_host(self)
+    }
+
+    /// Whether some parent has more than [`MAX_LITERAL_CHILDREN`] candidate literals. Paths
+    /// sharing a prefix are contiguous in the sorted map, so one allocation-free pass per
+    /// depth counts each parent's distinct children; this runs on every merge.
+    fn needs_collapse(&self) -> bool {
+        if self.paths.len() <= MAX_LITERAL_CHILDREN {
+            return false;
+        }
+        let max_depth = self.paths.keys().map(|p| p.0.len()).max().unwrap_or(0);
+        for depth in 0..max_depth {
+            let mut previous: Option<(&[Seg], &Seg)> = None;
+            let mut candidates = 0usize;
+            for path in self.paths.keys() {
+                let (Some(prefix), Some(seg)) = (path.0.get(..depth), path.0.get(depth)) else { continue };
+                match previous {
+                    Some((p, s)) if p == prefix && s == seg => continue,
+                    Some((p, _)) if p == prefix => {}
+                    _ => candidates = 0,
+                }
+                previous = Some((prefix, seg));
+                if seg.candidate_kind().is_some() {
+                    candidates += 1;
+                    if candidates > MAX_LITERAL_CHILDREN {
+                        return true;
+                    }
                 }
             }
         }
-        let needed = children.values().any(|(candidates, collapsed)| {
-            *candidates > 0 && (*candidates > MAX_LITERAL_CHILDREN || *collapsed)
-        });
-        needed && super::template::collapse_host(self)
+        false
     }
 }
 
@@ -209,7 +246,7 @@ impl InventoryState {
     pub fn merge(&mut self, other: InventoryState) {
         for (host, theirs) in other.hosts {
             match self.hosts.get_mut(&host) {
-                Some(ours) => ours.merge(&theirs),
+                Some(ours) => ours.merge_owned(theirs),
                 None => {
                     self.hosts.insert(host, theirs);
                 }
@@ -219,6 +256,13 @@ impl InventoryState {
 
     pub fn is_empty(&self) -> bool {
         self.hosts.is_empty()
+    }
+
+    /// Folds identifier positions past the cap in every host (see [`HostInventory::collapse`]).
+    pub fn collapse(&mut self) {
+        for host in self.hosts.values_mut() {
+            host.collapse();
+        }
     }
 }
 

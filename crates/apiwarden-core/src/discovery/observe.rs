@@ -412,33 +412,58 @@ fn is_secret_key(key: &str) -> bool {
     .any(|s| lower.contains(s))
 }
 
-fn redact_value(value: &Value, depth: usize) -> Value {
-    match value {
-        Value::Object(map) if depth < 16 => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = if is_secret_key(k) && !v.is_object() && !v.is_array() {
-                        Value::String("[redacted]".into())
-                    } else {
-                        redact_value(v, depth + 1)
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        Value::Array(items) if depth < 16 => {
-            Value::Array(items.iter().map(|v| redact_value(v, depth + 1)).collect())
-        }
-        Value::Object(_) | Value::Array(_) => Value::String("[nested]".into()),
-        other => other.clone(),
+/// Writes `value` as JSON into `out`, secret-looking fields masked, stopping once `out`
+/// reaches `max` bytes (returns false then). Never copies the value.
+fn write_redacted(value: &Value, out: &mut String, max: usize, depth: usize) -> bool {
+    use std::fmt::Write;
+    if out.len() >= max {
+        return false;
     }
+    match value {
+        Value::Object(map) if depth < 16 => {
+            out.push('{');
+            for (i, (key, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{}:", Value::String(key.clone()));
+                let keep_going = if is_secret_key(key) && !v.is_object() && !v.is_array() {
+                    out.push_str("\"[redacted]\"");
+                    true
+                } else {
+                    write_redacted(v, out, max, depth + 1)
+                };
+                if !keep_going || out.len() >= max {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) if depth < 16 => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if !write_redacted(v, out, max, depth + 1) || out.len() >= max {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Value::Object(_) | Value::Array(_) => out.push_str("\"[nested]\""),
+        scalar => {
+            let _ = write!(out, "{scalar}");
+        }
+    }
+    out.len() < max
 }
 
 /// A decoded body as example text: secret-looking fields masked, cut to `max` bytes.
 fn example_text(value: &Value, max: usize) -> String {
-    let mut text = redact_value(value, 0).to_string();
-    if text.len() > max {
-        let mut cut = max;
+    let mut text = String::with_capacity(max.min(4096) + 8);
+    if !write_redacted(value, &mut text, max, 0) || text.len() > max {
+        let mut cut = max.min(text.len());
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }

@@ -37,6 +37,8 @@ use crate::field::Location;
 const ALIKE: f64 = 0.6;
 /// Share of a sibling's features the group must show for the sibling to join it.
 const CONTAINED: f64 = 0.8;
+/// Beside folded values, at most this many literals are also compared with each other.
+const PAIRWISE_WITH_ANCHOR: usize = 48;
 /// Shape recorded for values without a distinctive one.
 const PLAIN_SHAPE: &str = "plain";
 /// Literal values that must have been merged for "spread" to count as evidence.
@@ -331,9 +333,15 @@ fn choose_free_text_params(
         }
         i
     }
+    // Beside many values already folded (`anchor`), judging each literal against them is
+    // enough and keeps folding linear; pairwise likeness is for deciding a position afresh.
+    let pairwise = anchor.is_none() || free.len() <= PAIRWISE_WITH_ANCHOR;
     let id_like: Vec<bool> = free.iter().map(|(text, _)| is_id_like(text)).collect();
     let owned_by_one: Vec<bool> = free.iter().map(|(text, _)| spread.get(text) == Some(&1)).collect();
     for i in 0..free.len() {
+        if !pairwise {
+            break;
+        }
         for j in (i + 1)..free.len() {
             let (Some(a), Some(b)) = (profiles.get(i), profiles.get(j)) else { continue };
             // Values that read like ids (SKUs) also link when one's traffic is a subset of
@@ -453,9 +461,8 @@ fn collapse_node(
     shapes: &mut BTreeMap<PathKey, BTreeMap<String, u64>>,
 ) -> bool {
     let candidates = node.children.keys().filter(|seg| seg.candidate_kind().is_some()).count();
-    let has_collapsed = node.children.keys().any(Seg::is_collapsed);
     let mut changed = false;
-    if candidates > 0 && (candidates > MAX_LITERAL_CHILDREN || has_collapsed) {
+    if candidates > MAX_LITERAL_CHILDREN {
         let force_all = candidates > 2 * MAX_LITERAL_CHILDREN;
         let anchor = node.children.get(&Seg::Typed(SegKind::FreeText)).map(Node::profile);
         let mut free: Vec<(String, Node)> = Vec::new();
@@ -474,12 +481,18 @@ fn collapse_node(
                 }
             }
         }
-        let chosen: BTreeSet<usize> = if force_all {
+        let mut chosen: BTreeSet<usize> = if force_all {
             (0..free.len()).collect()
         } else {
             let known = shapes.get(&shape_key(prefix)).cloned();
             choose_free_text_params(&free, &BTreeMap::new(), anchor.as_ref(), known.as_ref())
         };
+        // Still past the cap after folding the look-alikes: so many distinct values at one
+        // position are identifiers whatever their traffic looks like. Folding them all keeps
+        // each value's folding work constant (no position stays over the cap).
+        if free.len() - chosen.len() > MAX_LITERAL_CHILDREN {
+            chosen = (0..free.len()).collect();
+        }
         for (index, (text, child)) in free.into_iter().enumerate() {
             if chosen.contains(&index) {
                 let shape = distinctive_shape(&text).unwrap_or_else(|| PLAIN_SHAPE.to_owned());
