@@ -222,7 +222,7 @@ impl<'a> Ingestor<'a> {
         limits.bytes_read = Some(bytes_read.clone());
         let chunk_size = self.config.chunk_size.max(1);
 
-        let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(4);
+        let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(2);
         let mut workers: Vec<InventoryState> =
             (0..rayon::current_num_threads().max(1)).map(|_| InventoryState::default()).collect();
         let mut new_ids: Vec<CallId> = Vec::new();
