@@ -5,14 +5,16 @@
 //!  reader thread                 main thread                          rayon pool
 //!  ─────────────                 ───────────                          ──────────
 //!  read + gunzip + split  ──▶    chunk of raw records  ──────────▶    HAR entry / line → ApiCall
-//!  (bounded channel)             drop calls already seen              decode bodies, observe
-//!                                (this run, or in the store)   ◀──    per-thread inventory states
-//!                                merge into the file's delta
-//!  end of file ─────────────▶    load host states, merge delta, template, commit (atomic)
+//!  (bounded channel)             drop calls already seen
+//!                                (this file, or in the store)  ──▶    each worker: decode bodies,
+//!                                                                     observe its share into its
+//!                                                                     own state for the file
+//!  end of file ─────────────▶    merge worker states, load host states, merge, template,
+//!                                commit (one transaction)
 //! ```
 //!
-//! Memory is bounded by the channel (a few chunks of raw entries), the per-file delta (the
-//! discovery state is bounded by its own caps) and the ids of the file's new calls
+//! Memory is bounded by the channel (two chunks of raw entries in flight), the per-worker
+//! discovery states (bounded by their own caps, folded as they pass them) and the ids of the file's new calls
 //! (16 bytes each). A file's calls are committed together with their ids in one
 //! transaction, so a failed or interrupted run leaves the store as it was, and running the
 //! same file again adds nothing.
