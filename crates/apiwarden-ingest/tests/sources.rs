@@ -449,50 +449,6 @@ fn json_lines_files_with_long_and_broken_lines() {
     assert_eq!(calls[0].as_ref().unwrap().id, calls[2].as_ref().unwrap().id);
 }
 
-/// Splitter throughput on a generated ~200 MB pretty-printed HAR whose response bodies are
-/// escape-dense JSON-in-a-string (the common real-world shape). Not a timing assertion:
-/// it prints MB/s. Run with
-/// `cargo test --release -p apiwarden-ingest --test sources -- --ignored --nocapture splitter_throughput`.
-#[test]
-#[ignore = "generates a 200 MB file; run explicitly in release mode"]
-fn splitter_throughput_on_a_generated_200_mb_har() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("big.har");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    out.write_all(b"{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"entries\": [\n").unwrap();
-    let (mut written, mut count) = (0usize, 0u64);
-    while written < 200 << 20 {
-        let mut entry = entry_json(count as usize);
-        let rows: Vec<Value> = (0..20)
-            .map(|j| json!({"id": j, "name": format!("user \"{j}\" [x]"), "email": format!("u{j}@example.com"), "tags": ["a", "b\\c", "{d}"]}))
-            .collect();
-        entry["response"]["content"]["text"] = json!(serde_json::to_string(&rows).unwrap());
-        let text = serde_json::to_string_pretty(&entry).unwrap();
-        if count > 0 {
-            out.write_all(b",\n").unwrap();
-        }
-        out.write_all(text.as_bytes()).unwrap();
-        written += text.len();
-        count += 1;
-    }
-    out.write_all(b"\n    ]\n  }\n}\n").unwrap();
-    out.flush().unwrap();
-    drop(out);
-
-    let file = SourceFile::new(&path);
-    let megabytes = file.size().unwrap() as f64 / 1e6;
-    for round in 0..3 {
-        let started = std::time::Instant::now();
-        let outcome = file.read(&SourceLimits::default(), &mut |_| ControlFlow::Continue(())).unwrap();
-        let seconds = started.elapsed().as_secs_f64();
-        assert_eq!(outcome.records, count);
-        println!(
-            "round {round}: {count} entries, {megabytes:.0} MB in {seconds:.3} s = {:.0} MB/s",
-            megabytes / seconds
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Property: the splitter finds exactly the entries serde_json sees.
 
