@@ -11,6 +11,8 @@ use super::stats::EndpointStats;
 /// parent. Past this, the position is certainly an identifier, and its literals collapse
 /// into typed placeholders: it bounds memory under a flood of distinct ids.
 pub const MAX_LITERAL_CHILDREN: usize = 256;
+/// Normalised paths kept per host; past it, folding escalates (see [`HostInventory::collapse`]).
+pub const MAX_HOST_PATHS: usize = 20_000;
 /// Segments kept per path; deeper segments are dropped (paths that deep are not routes).
 pub const MAX_SEGMENTS: usize = 24;
 
@@ -197,7 +199,18 @@ impl HostInventory {
     /// [`MAX_LITERAL_CHILDREN`] of them (see [`super::template`]); returns whether anything
     /// changed.
     pub fn collapse(&mut self) -> bool {
-        self.needs_collapse() && super::template::collapse_host(self)
+        let mut changed = self.needs_collapse() && super::template::collapse_host(self, MAX_LITERAL_CHILDREN);
+        // A flood of distinct paths that stays under the per-parent cap everywhere
+        // (`/a{i}/b{j}/c{k}`) is still bounded: fold harder until the host fits. This last
+        // resort depends on when the flood arrived, so order independence is given up only
+        // for hosts that receive such floods.
+        for cap in [16, 4, 1, 0] {
+            if self.paths.len() <= MAX_HOST_PATHS {
+                break;
+            }
+            changed |= super::template::collapse_host(self, cap);
+        }
+        changed
     }
 
     /// Whether some parent has more than [`MAX_LITERAL_CHILDREN`] candidate literals. Paths
@@ -304,6 +317,20 @@ mod tests {
         assert_eq!(whole.calls(), n as u64 + 1);
         let (key, _) = whole.paths.iter().next().unwrap();
         assert_eq!(key.to_text(), "/users/{text}/repos");
+    }
+
+    #[test]
+    fn a_flood_of_distinct_paths_under_every_cap_stays_bounded() {
+        let mut host = HostInventory::new("h");
+        for i in 0..200 {
+            for j in 0..200 {
+                host.entry(PathKey(vec![lit(&format!("a{i}x")), lit(&format!("b{j}y")), lit("me")]), "GET")
+                    .touch(1);
+            }
+        }
+        host.collapse();
+        assert!(host.paths.len() <= MAX_HOST_PATHS, "{}", host.paths.len());
+        assert_eq!(host.calls(), 40_000);
     }
 
     #[test]

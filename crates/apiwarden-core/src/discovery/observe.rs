@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::inventory::{InventoryState, MAX_SEGMENTS, PathKey, Seg};
 use super::segment::{SegClass, classify};
-use super::stats::EndpointStats;
+use super::stats::{self, EndpointStats};
 use crate::analysis::{Analyzer, DecodedCall};
 use crate::decode::{decode_path_segment, parse_cookie_header, parse_query};
 use crate::endpoint::{AuthKind, ExampleCall};
@@ -113,7 +113,7 @@ impl Observer {
                 Some(name) => format!("{}:{name}", kind.as_str()),
                 None => kind.as_str().to_owned(),
             };
-            *stats.auth.entry(key).or_default() += 1;
+            stats::note_auth(&mut stats.auth, key);
         };
 
         let query_pairs = request.query.as_deref().map(parse_query).unwrap_or_default();
@@ -156,7 +156,7 @@ impl Observer {
             }
         }
         if !auth_seen {
-            *stats.auth.entry(AuthKind::None.as_str().to_owned()).or_default() += 1;
+            stats::note_auth(&mut stats.auth, AuthKind::None.as_str().to_owned());
         }
 
         if !request.body.is_empty() {
@@ -170,7 +170,10 @@ impl Observer {
             }
         }
 
+        // Status codes outside 100..=599 are not HTTP answers; they share the "none" bucket
+        // so that junk statuses cannot open thousands of buckets.
         let status = call.response.as_ref().map_or(0, |r| r.status);
+        let status = if (100..=599).contains(&status) { status } else { 0 };
         let response_stats = stats.responses.entry(status).or_default();
         response_stats.count += 1;
         if let Some(response) = call.response.as_ref().filter(|r| !r.body.is_empty()) {
@@ -605,6 +608,23 @@ mod tests {
             call("OPTIONS", "/api/users", None, &[("access-control-request-method", "POST")], 204, "");
         assert_eq!(observer.ignore_reason(&preflight), Some(IgnoreReason::CorsPreflight));
         assert_eq!(observer.ignore_reason(&call("GET", "/api/users", None, &[], 200, "[]")), None);
+    }
+
+    #[test]
+    fn junk_cookie_names_and_statuses_stay_bounded() {
+        let calls: Vec<ApiCall> = (0..100)
+            .map(|i| {
+                let cookie = format!("sess{i:03}=x");
+                let mut c = call("GET", "/a", None, &[("cookie", &cookie)], 9000 + i, "{}");
+                c.id = crate::CallId(u128::from(i));
+                c
+            })
+            .collect();
+        let state = observe(&calls);
+        let stats = &state.hosts["api.test"].paths[&normalize_path("/a")]["GET"];
+        assert!(stats.auth.len() <= super::stats::MAX_AUTH_KEYS, "{}", stats.auth.len());
+        assert_eq!(stats.responses.keys().collect::<Vec<_>>(), vec![&0]);
+        assert_eq!(stats.responses[&0].count, 100);
     }
 
     #[test]

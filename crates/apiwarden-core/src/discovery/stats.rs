@@ -188,6 +188,22 @@ impl LatencyHistogram {
     }
 }
 
+/// Distinct authentication keys (`kind:name`) kept per endpoint: names come from traffic
+/// (cookie names), so they are bounded like parameter names (smallest kept).
+pub const MAX_AUTH_KEYS: usize = 16;
+
+/// Counts one call for an authentication key, within [`MAX_AUTH_KEYS`].
+pub fn note_auth(auth: &mut BTreeMap<String, u64>, key: String) {
+    *auth.entry(key).or_default() += 1;
+    cap_auth(auth);
+}
+
+fn cap_auth(auth: &mut BTreeMap<String, u64>) {
+    while auth.len() > MAX_AUTH_KEYS {
+        auth.pop_last();
+    }
+}
+
 /// Everything observed for one (normalised path, method).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointStats {
@@ -270,6 +286,7 @@ impl EndpointStats {
         for (auth, n) in &other.auth {
             *self.auth.entry(auth.clone()).or_default() += n;
         }
+        cap_auth(&mut self.auth);
         self.latency.merge(&other.latency);
         for example in &other.examples {
             self.offer_example(|| example.clone(), example.call_id);

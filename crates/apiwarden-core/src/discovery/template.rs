@@ -445,12 +445,16 @@ fn choose_free_text_params(
 /// identifiers (by the same likeness rules as templating) fold into a typed placeholder;
 /// unlike ones (`/articles/drafts` among article slugs) stay. Past twice the limit everything
 /// folds, so memory stays bounded whatever the traffic. Returns whether anything changed.
-pub(super) fn collapse_host(host: &mut HostInventory) -> bool {
+///
+/// `cap` is [`MAX_LITERAL_CHILDREN`] normally. Under pressure (a host past
+/// [`super::inventory::MAX_HOST_PATHS`]) a smaller cap folds every literal beyond it, and a
+/// cap of 0 folds every child of every node into one placeholder, which always bounds the host.
+pub(super) fn collapse_host(host: &mut HostInventory, cap: usize) -> bool {
     let mut root = Node::default();
     for (key, methods) in std::mem::take(&mut host.paths) {
         root.insert_owned(&key.0, methods);
     }
-    let changed = collapse_node(&mut root, &mut Vec::new(), &mut host.collapsed_shapes);
+    let changed = collapse_node(&mut root, &mut Vec::new(), &mut host.collapsed_shapes, cap);
     root.flatten_into(&mut Vec::new(), &mut host.paths);
     changed
 }
@@ -459,15 +463,30 @@ fn collapse_node(
     node: &mut Node,
     prefix: &mut Vec<Seg>,
     shapes: &mut BTreeMap<PathKey, BTreeMap<String, u64>>,
+    cap: usize,
 ) -> bool {
-    let candidates = node.children.keys().filter(|seg| seg.candidate_kind().is_some()).count();
     let mut changed = false;
-    if candidates > MAX_LITERAL_CHILDREN {
-        let force_all = candidates > 2 * MAX_LITERAL_CHILDREN;
+    if cap == 0 && node.children.len() > 1 {
+        let mut merged = Node::default();
+        for child in std::mem::take(&mut node.children).into_values() {
+            merged.absorb(child);
+        }
+        node.children.insert(Seg::Typed(SegKind::FreeText), merged);
+        changed = true;
+    }
+    // Under pressure every literal may fold, route words and version prefixes included.
+    let pressure = cap < MAX_LITERAL_CHILDREN;
+    let kind_of = |seg: &Seg| match seg {
+        Seg::Lit(_) if pressure => Some(seg.candidate_kind().unwrap_or(SegKind::FreeText)),
+        _ => seg.candidate_kind(),
+    };
+    let candidates = node.children.keys().filter(|seg| kind_of(seg).is_some()).count();
+    if candidates > cap {
+        let force_all = pressure || candidates > 2 * MAX_LITERAL_CHILDREN;
         let anchor = node.children.get(&Seg::Typed(SegKind::FreeText)).map(Node::profile);
         let mut free: Vec<(String, Node)> = Vec::new();
         for (seg, child) in std::mem::take(&mut node.children) {
-            match (seg.candidate_kind(), seg) {
+            match (kind_of(&seg), seg) {
                 (Some(SegKind::FreeText), Seg::Lit(text)) if force_all || !child.has_typed_id_child() => {
                     free.push((text, child));
                 }
@@ -506,7 +525,7 @@ fn collapse_node(
     }
     for (seg, child) in node.children.iter_mut() {
         prefix.push(seg.clone());
-        changed |= collapse_node(child, prefix, shapes);
+        changed |= collapse_node(child, prefix, shapes, cap);
         prefix.pop();
     }
     changed
