@@ -56,14 +56,10 @@ impl<'a> DecodedCall<'a> {
     /// The flat field list of the call (built on first use).
     pub fn fields(&self) -> &[Field] {
         self.fields.get_or_init(|| {
-            let ok =
-                |r: &Option<Result<Decoded, DecodeError>>| r.as_ref().and_then(|r| r.as_ref().ok()).cloned();
-            call_fields(
-                self.call,
-                ok(&self.request_body).as_ref(),
-                ok(&self.response_body).as_ref(),
-                &self.limits,
-            )
+            fn ok(r: &Option<Result<Decoded, DecodeError>>) -> Option<&Decoded> {
+                r.as_ref().and_then(|r| r.as_ref().ok())
+            }
+            call_fields(self.call, ok(&self.request_body), ok(&self.response_body), &self.limits)
         })
     }
 }

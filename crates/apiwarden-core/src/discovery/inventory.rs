@@ -180,19 +180,7 @@ impl HostInventory {
     /// Folds `other` into `self`. Commutative and associative up to [`Self::collapse`],
     /// which is applied here and depends only on the union of the paths seen.
     pub fn merge(&mut self, other: &HostInventory) {
-        for (path, methods) in &other.paths {
-            let ours = self.paths.entry(path.clone()).or_default();
-            for (method, stats) in methods {
-                ours.entry(method.clone()).or_default().merge(stats);
-            }
-        }
-        for (key, shapes) in &other.collapsed_shapes {
-            let ours = self.collapsed_shapes.entry(key.clone()).or_default();
-            for (shape, n) in shapes {
-                *ours.entry(shape.clone()).or_default() += n;
-            }
-        }
-        self.collapse();
+        self.merge_owned(other.clone());
     }
 
     /// Folds identifier literals into typed placeholders where a parent has more than

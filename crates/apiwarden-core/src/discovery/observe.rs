@@ -176,7 +176,7 @@ impl Observer {
         let status = if (100..=599).contains(&status) { status } else { 0 };
         let response_stats = stats.responses.entry(status).or_default();
         response_stats.count += 1;
-        if let Some(response) = call.response.as_ref().filter(|r| !r.body.is_empty()) {
+        if call.response.as_ref().is_some_and(|r| !r.body.is_empty()) {
             let media = call.response_media_type().unwrap_or_default();
             let body = response_stats.bodies.entry(media).or_default();
             body.count += 1;
@@ -185,7 +185,6 @@ impl Observer {
                 None if decoded.response_body.is_some() => body.undecoded += 1,
                 None => {}
             }
-            let _ = response;
         }
 
         if let Some(ms) = call.timings.total_ms {

@@ -82,13 +82,6 @@ struct Node {
 }
 
 impl Node {
-    fn insert(&mut self, segs: &[Seg], methods: &BTreeMap<String, EndpointStats>) {
-        match segs.split_first() {
-            Some((first, rest)) => self.children.entry(first.clone()).or_default().insert(rest, methods),
-            None => merge_methods(&mut self.methods, methods),
-        }
-    }
-
     fn insert_owned(&mut self, segs: &[Seg], methods: BTreeMap<String, EndpointStats>) {
         match segs.split_first() {
             Some((first, rest)) => {
@@ -569,7 +562,7 @@ pub fn template_host(host: &HostInventory, spec: Option<&dyn TemplateOverride>) 
                 from_spec.entry((template.clone(), method.clone())).or_default().merge(stats);
             }
         } else {
-            root.insert(&key.0, methods);
+            root.insert_owned(&key.0, methods.clone());
         }
     }
     let mut out = Vec::new();
