@@ -38,6 +38,9 @@ use crate::source::{ReadOutcome, Record, SourceError, SourceFile, SourceLimits, 
 
 /// At most this many problem lines are kept per run (the counts are always exact).
 const MAX_PROBLEMS: usize = 50;
+/// Raw bytes handed to the workers at a time (with two chunks in flight, the reader's share
+/// of memory stays under about three times this).
+const MAX_CHUNK_BYTES: usize = 32 * 1024 * 1024;
 /// Times a commit is retried when another writer changed the same hosts meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
 
@@ -233,9 +236,14 @@ impl<'a> Ingestor<'a> {
         let outcome: Result<ReadOutcome, SourceError> = std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
                 let mut chunk = Vec::with_capacity(chunk_size);
+                let mut chunk_bytes = 0usize;
                 let result = file.read(&limits, &mut |record| {
+                    chunk_bytes += record.len();
                     chunk.push(record);
-                    if chunk.len() >= chunk_size {
+                    // A chunk closes at a count or at a byte budget, whichever comes first, so
+                    // that large entries cannot pile up gigabytes in flight.
+                    if chunk.len() >= chunk_size || chunk_bytes >= MAX_CHUNK_BYTES {
+                        chunk_bytes = 0;
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_size));
                         if sender.send(full).is_err() {
                             return std::ops::ControlFlow::Break(());

@@ -91,6 +91,20 @@ pub enum Record {
     Skipped { position: u64, reason: String },
 }
 
+impl Record {
+    /// Bytes the record holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Record::Har { bytes, .. } | Record::Line { bytes, .. } => bytes.len(),
+            Record::Skipped { reason, .. } => reason.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// How reading one file went, when it could be read at all.
 ///
 /// `read` returns `Err(SourceError)` — and has then emitted **no** record — when the file
