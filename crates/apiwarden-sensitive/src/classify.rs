@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::config::{ConfigError, CustomType, SensitiveConfig};
 use crate::heuristics::{
-    birth_date_like, expiry_like, masked_or_placeholder, name_like, passport_like, password_like, phone,
-    postcode_like, secret_like, session_like, street_like,
+    aws_secret_like, birth_date_like, expiry_like, masked_or_placeholder, name_like, passport_like,
+    password_like, phone, postcode_like, secret_like, session_like, street_like,
 };
 use crate::key::{KeyHint, KeyWords, address_parent, card_parent, classify_key, is_person_parent};
 use crate::types::{Builtin, Category, DataTypeId};
@@ -78,6 +78,8 @@ enum Pat {
     Email,
     Phone,
     Ssn,
+    /// `ssn 123456789`: nine bare digits right after an SSN keyword.
+    SsnLabelled,
     Nino,
     Vin,
     Card,
@@ -156,6 +158,7 @@ fn patterns() -> Vec<(Pat, String)> {
         (Pat::Sendgrid, format!(r"{B}SG\.[0-9A-Za-z_\-]{{22}}\.[0-9A-Za-z_\-]{{43}}")),
         (Pat::Openai, format!(r"{B}sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{{40,200}}|[A-Za-z0-9]{{48}})")),
         (Pat::Twilio, format!(r"{B}(?:AC|SK)[0-9a-f]{{32}}{B}")),
+        (Pat::SsnLabelled, r"(?i:ssn|social security (?:number|no\.?)|ss#)[\s:#=.\-]{0,4}[0-9]{9}(?-u:\b)".into()),
         (Pat::Dni, format!(r"{B}[0-9XYZ][0-9]{{7}}[\- ]?[A-Z]{B}")),
         (Pat::Aadhaar, format!(r"{B}[2-9][0-9]{{3}}[ \-][0-9]{{4}}[ \-][0-9]{{4}}{B}")),
         (Pat::Cpf, format!(r"{B}[0-9]{{3}}\.[0-9]{{3}}\.[0-9]{{3}}-[0-9]{{2}}{B}")),
@@ -201,6 +204,8 @@ pub struct Classifier {
 struct Info {
     hint: KeyHint,
     person_parent: bool,
+    /// The parent names an identifier (`/ticket/number`, `/order/ref`).
+    parent_identifier: bool,
     card_parent: bool,
     address_parent: bool,
     /// Byte length of the parent's path (`path[..parent_len]`).
@@ -378,6 +383,7 @@ impl Classifier {
                 Info {
                     hint: classify_key(&name_words, &parent_words, field.location),
                     person_parent: is_person_parent(&parent_words),
+                    parent_identifier: crate::key::is_identifier(&parent_words),
                     card_parent: card_parent(&parent_words),
                     address_parent: address_parent(&parent_words),
                     parent_len,
@@ -388,14 +394,7 @@ impl Classifier {
 
     fn sibling_pass(&self, fields: &[Field], infos: &[Info]) -> CallContext {
         let mut context = CallContext::default();
-        let parent = |field: &Field, info: &Info| -> ParentKey {
-            (
-                field.direction,
-                field.location,
-                info.parent_len,
-                fxhash(field.path.get(..info.parent_len).unwrap_or("")),
-            )
-        };
+        let parent = parent_key;
         // Lat/lon pairs: (key, index, is_lat).
         let mut coords: Vec<(ParentKey, usize, bool)> = Vec::new();
         // GeoJSON-style arrays: (array path key, index, position, value).
@@ -450,13 +449,7 @@ impl Classifier {
     }
 
     fn card_context(&self, field: &Field, info: &Info, context: &CallContext) -> bool {
-        let key = (
-            field.direction,
-            field.location,
-            info.parent_len,
-            fxhash(field.path.get(..info.parent_len).unwrap_or("")),
-        );
-        info.card_parent || context.card_parents.contains(&key)
+        info.card_parent || context.card_parents.contains(&parent_key(field, info))
     }
 
     fn push(&self, cands: &mut Vec<Cand>, builtin: Builtin, confidence: f32, span: Option<(usize, usize)>) {
@@ -491,7 +484,7 @@ impl Classifier {
         let padded = |width: usize| format!("{value:0width$}");
         match info.hint {
             KeyHint::CardNumber | KeyHint::BareNumber
-                if info.hint == KeyHint::CardNumber || info.card_parent =>
+                if info.hint == KeyHint::CardNumber || self.card_context(field, info, context) =>
             {
                 if validate::card_number(&text).is_some() {
                     self.push(cands, Builtin::CardNumber, 0.97, None);
@@ -515,6 +508,9 @@ impl Classifier {
                 self.push(cands, Builtin::BrCpf, 0.9, None);
             }
             KeyHint::Cvv if value < 10_000 => self.push(cands, Builtin::CardCvv, 0.85, None),
+            KeyHint::SecurityCode if value < 10_000 && self.card_context(field, info, context) => {
+                self.push(cands, Builtin::CardCvv, 0.8, None);
+            }
             KeyHint::CardExpiry if expiry_like(&padded(4)) => {
                 self.push(cands, Builtin::CardExpiry, 0.85, None)
             }
@@ -537,10 +533,14 @@ impl Classifier {
                 if let Some(special) = special_type(hint) {
                     self.push(cands, special, 0.75, None);
                 } else if hint != KeyHint::NotPersonal
+                    && !info.parent_identifier
                     && (13..=19).contains(&text.len())
                     && validate::card_number(&text).is_some()
                 {
-                    self.push(cands, Builtin::CardNumber, 0.85, None);
+                    // A JSON number with no card context: APIs send card numbers as
+                    // strings (16 digits exceed what JavaScript numbers hold exactly), so a
+                    // bare number is more likely an identifier; below the default floor.
+                    self.push(cands, Builtin::CardNumber, 0.45, None);
                 }
             }
         }
@@ -604,11 +604,17 @@ impl Classifier {
             self.push(cands, Builtin::Geolocation, 0.85, None);
         }
         self.key_candidates(trimmed, field, info, context, cands);
+        if field.path.ends_with("/private_key")
+            && context.service_account_parents.contains(&parent_key(field, info))
+            && trimmed.contains("PRIVATE KEY")
+        {
+            self.push(cands, Builtin::GcpServiceAccount, 0.98, None);
+        }
         if trimmed.len() < 6 {
             return;
         }
         if trimmed.bytes().all(|b| b.is_ascii_digit()) {
-            self.digit_candidates(trimmed, info, cands);
+            self.digit_candidates(trimmed, self.card_context(field, info, context), info, cands);
             return;
         }
         self.pattern_candidates(text, field, info, cands);
@@ -616,16 +622,17 @@ impl Classifier {
 
     /// A value of digits only: cards (unless the name says identifier) and phones with
     /// context; the regex set adds nothing here.
-    fn digit_candidates(&self, digits: &str, info: &Info, cands: &mut Vec<Cand>) {
+    fn digit_candidates(&self, digits: &str, card_context: bool, info: &Info, cands: &mut Vec<Cand>) {
         if (13..=19).contains(&digits.len())
             && !matches!(
                 info.hint,
                 KeyHint::NotPersonal | KeyHint::Phone | KeyHint::Secret | KeyHint::Session
             )
+            && (!info.parent_identifier || card_context)
             && validate::card_number(digits).is_some()
         {
             let confidence =
-                if matches!(info.hint, KeyHint::CardNumber) || info.card_parent { 0.98 } else { 0.85 };
+                if matches!(info.hint, KeyHint::CardNumber) || card_context { 0.98 } else { 0.85 };
             self.push(cands, Builtin::CardNumber, confidence, None);
         }
     }
@@ -649,12 +656,12 @@ impl Classifier {
                 }
             }
             KeyHint::PersonName => {
-                if name_like(v) {
+                if name_like(v, true) {
                     self.push(cands, Builtin::PersonName, 0.85, None);
                 }
             }
             KeyHint::BareName => {
-                if info.person_parent && name_like(v) {
+                if info.person_parent && name_like(v, false) {
                     self.push(cands, Builtin::PersonName, 0.7, None);
                 }
             }
@@ -720,7 +727,7 @@ impl Classifier {
                 }
             }
             KeyHint::CardNumber | KeyHint::BareNumber => {
-                if (info.hint == KeyHint::CardNumber || info.card_parent)
+                if (info.hint == KeyHint::CardNumber || self.card_context(field, info, context))
                     && validate::card_number(v).is_some()
                 {
                     self.push(cands, Builtin::CardNumber, 0.98, None);
@@ -739,6 +746,14 @@ impl Classifier {
             KeyHint::Cvv => {
                 if (3..=4).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) {
                     self.push(cands, Builtin::CardCvv, 0.85, None);
+                }
+            }
+            KeyHint::SecurityCode => {
+                if (3..=4).contains(&v.len())
+                    && v.bytes().all(|b| b.is_ascii_digit())
+                    && self.card_context(field, info, context)
+                {
+                    self.push(cands, Builtin::CardCvv, 0.8, None);
                 }
             }
             KeyHint::CardExpiry => {
@@ -776,10 +791,7 @@ impl Classifier {
                 }
             }
             KeyHint::AwsSecret => {
-                if v.len() == 40
-                    && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
-                    && secret_like(v)
-                {
+                if aws_secret_like(v) {
                     self.push(cands, Builtin::AwsSecretKey, 0.9, None);
                 } else if secret_like(v) {
                     self.push(cands, Builtin::GenericSecret, 0.7, None);
@@ -934,6 +946,14 @@ impl Classifier {
                     self.push(cands, Builtin::Ssn, if hint == KeyHint::Ssn { 0.95 } else { 0.75 }, span);
                 }
             }
+            Pat::SsnLabelled => {
+                let digits_at = m.len().saturating_sub(9);
+                let digits = m.get(digits_at..).unwrap_or("");
+                if validate::ssn(digits) {
+                    let s = start + digits_at;
+                    self.push(cands, Builtin::Ssn, 0.85, Some((s, s + 9)));
+                }
+            }
             Pat::Nino => {
                 let context = hint == KeyHint::Nino;
                 let candidate = if context { m.to_ascii_uppercase() } else { m.to_owned() };
@@ -975,9 +995,14 @@ impl Classifier {
                 }
             }
             Pat::Ipv4 => {
-                if hint == KeyHint::Version
+                if matches!(hint, KeyHint::Version | KeyHint::NotPersonal)
                     || !bounded(text, start, end, |c| c.is_ascii_alphanumeric() || c == b'.')
                 {
+                    return;
+                }
+                // A CIDR range (`10.0.0.0/8`) names a network, not a host.
+                let after = text.get(end..).unwrap_or("");
+                if after.starts_with('/') && after.as_bytes().get(1).is_some_and(u8::is_ascii_digit) {
                     return;
                 }
                 let before = text.get(start.saturating_sub(12)..start).unwrap_or("").to_ascii_lowercase();
@@ -992,7 +1017,8 @@ impl Classifier {
                 }
             }
             Pat::Ipv6 => {
-                if hint == KeyHint::Version
+                if matches!(hint, KeyHint::Version | KeyHint::NotPersonal)
+                    || text.get(end..).is_some_and(|a| a.starts_with('/'))
                     || m.len() < 3
                     || !bounded(text, start, end, |c| c.is_ascii_alphanumeric() || c == b':' || c == b'.')
                 {
@@ -1080,7 +1106,7 @@ impl Classifier {
                 }
             }
             Pat::Openai => {
-                let body = m.rsplit('-').next().unwrap_or("");
+                let body = m.get(3..).unwrap_or("");
                 let mixed =
                     body.bytes().any(|c| c.is_ascii_digit()) && body.bytes().any(|c| c.is_ascii_alphabetic());
                 if mixed && bounded(text, start, end, |c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
@@ -1162,7 +1188,7 @@ impl Classifier {
                 self.push(cands, Builtin::Password, 0.85, span);
             }
             KeyHint::Secret if secret_like(value) => self.push(cands, Builtin::GenericSecret, 0.7, span),
-            KeyHint::AwsSecret if value.len() == 40 && secret_like(value) => {
+            KeyHint::AwsSecret if aws_secret_like(value) => {
                 self.push(cands, Builtin::AwsSecretKey, 0.9, span);
             }
             KeyHint::Session if session_like(value) => self.push(cands, Builtin::SessionId, 0.75, span),
@@ -1235,8 +1261,9 @@ fn supersedes(b: Builtin, a: Builtin) -> bool {
             CardNumber | Iban | Ssn | InAadhaar | BrCpf | RoutingNumber | IpAddress | EsDni | UkNino
         ),
         Password => matches!(b, PasswordHash),
-        TwilioKey => false,
-        Ssn => matches!(b, CardNumber | BrCpf),
+        // Digit groups inside an IBAN or a card are not identifiers of their own.
+        CardNumber => b == Iban,
+        Ssn | InAadhaar | BrCpf | RoutingNumber | EsDni => matches!(b, CardNumber | Iban),
         _ => false,
     }
 }
@@ -1273,6 +1300,15 @@ fn bounded(text: &str, start: usize, end: usize, token: impl Fn(u8) -> bool) -> 
     let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
     let after = bytes.get(end).copied();
     !before.is_some_and(&token) && !after.is_some_and(&token)
+}
+
+fn parent_key(field: &Field, info: &Info) -> ParentKey {
+    (
+        field.direction,
+        field.location,
+        info.parent_len,
+        fxhash(field.path.get(..info.parent_len).unwrap_or("")),
+    )
 }
 
 /// A cheap, stable hash of a parent path (to compare siblings without allocating).

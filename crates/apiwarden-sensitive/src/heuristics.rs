@@ -65,8 +65,9 @@ pub(crate) fn masked_or_placeholder(value: &str) -> bool {
 }
 
 /// A person's name: 1–5 words of letters (with `' - . ,`), the first letter of the value
-/// not lower case, no digits or markup, not a placeholder word.
-pub(crate) fn name_like(value: &str) -> bool {
+/// not lower case (unless `allow_lower`: the field name is explicit), no digits or markup,
+/// not a placeholder word, not ending in a company suffix (`Ltd`, `Inc`, `GmbH`, ...).
+pub(crate) fn name_like(value: &str, allow_lower: bool) -> bool {
     let v = value.trim();
     if v.len() < 2 || v.len() > 80 {
         return false;
@@ -89,10 +90,42 @@ pub(crate) fn name_like(value: &str) -> bool {
             return false;
         }
     }
-    if v.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase) {
+    if !allow_lower && v.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase) {
         return false;
     }
     let lower = v.to_lowercase();
+    // Company names under person-like parents (business customers).
+    const COMPANY: &[&str] = &[
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "gmbh",
+        "corp",
+        "corp.",
+        "corporation",
+        "plc",
+        "co.",
+        "company",
+        "s.a.",
+        "sa",
+        "ag",
+        "bv",
+        "b.v.",
+        "group",
+        "holdings",
+        "limited",
+        "technologies",
+        "solutions",
+        "traders",
+        "srl",
+    ];
+    if v.split_whitespace().count() > 1
+        && lower.split_whitespace().last().is_some_and(|w| COMPANY.contains(&w.trim_end_matches(',')))
+    {
+        return false;
+    }
     !matches!(
         lower.as_str(),
         "null"
@@ -209,6 +242,9 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 /// date-time), `DD/MM/YYYY`, `MM/DD/YYYY`, `DD.MM.YYYY`, `DD-MM-YYYY`, `YYYYMMDD`.
 pub(crate) fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
     let v = value.trim();
+    if let Some(date) = parse_written_date(v) {
+        return Some(date);
+    }
     let date = v.split(['T', ' ']).next().unwrap_or(v);
     let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
     let num = |s: &str| -> Option<u32> {
@@ -230,6 +266,28 @@ pub(crate) fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
         _ => return None,
     };
     let year = i32::try_from(year).ok()?;
+    (day >= 1 && day <= days_in_month(year, month)).then_some((year, month, day))
+}
+
+/// `April 12, 1985`, `12 April 1985`, `Apr 12 1985` (English month names).
+fn parse_written_date(value: &str) -> Option<(i32, u32, u32)> {
+    const MONTHS: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let words: Vec<&str> = value.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let [a, b, c] = words.as_slice() else {
+        return None;
+    };
+    let month_of = |w: &str| {
+        let lower = w.to_ascii_lowercase();
+        let prefix = lower.get(..3)?;
+        MONTHS.iter().position(|m| *m == prefix).and_then(|i| u32::try_from(i + 1).ok())
+    };
+    let number = |w: &str| w.trim_end_matches(['.', 's', 't', 'n', 'd', 'r', 'h']).parse::<u32>().ok();
+    let (month, day, year) = match (month_of(a), month_of(b)) {
+        (Some(m), _) => (m, number(b)?, c.parse::<i32>().ok()?),
+        (None, Some(m)) => (m, number(a)?, c.parse::<i32>().ok()?),
+        _ => return None,
+    };
     (day >= 1 && day <= days_in_month(year, month)).then_some((year, month, day))
 }
 
@@ -279,7 +337,7 @@ fn token_charset(value: &str) -> bool {
 
 /// A secret under a secret-like name: 12–512 bytes of token characters, no whitespace,
 /// not a URL, path, e-mail or placeholder, with enough entropy (hex ≥ 32 chars, otherwise
-/// ≥ 3.0 bits per byte with letters and digits).
+/// ≥ 3.0 bits per byte with letters and digits, or ≥ 3.5 with both cases over 20+ bytes).
 pub(crate) fn secret_like(value: &str) -> bool {
     let v = value.trim();
     if v.len() < 12 || v.len() > 512 || !token_charset(v) || masked_or_placeholder(v) {
@@ -295,7 +353,18 @@ pub(crate) fn secret_like(value: &str) -> bool {
     if hex {
         return v.len() >= 20 && entropy >= 3.0;
     }
-    digits && letters && entropy >= 3.0
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = v.bytes().any(|b| b.is_ascii_lowercase());
+    (digits && letters && entropy >= 3.0) || (v.len() >= 20 && upper && lower && entropy >= 3.5)
+}
+
+/// An AWS secret access key: 40 characters of the base64 alphabet, high entropy.
+pub(crate) fn aws_secret_like(value: &str) -> bool {
+    let v = value.trim();
+    v.len() == 40
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+        && v.bytes().any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
+        && shannon_entropy(v) >= 4.0
 }
 
 /// A session identifier: 16–512 token characters, letters and digits (or hex), entropy.
@@ -307,7 +376,8 @@ pub(crate) fn session_like(value: &str) -> bool {
     let hex = v.bytes().all(|b| b.is_ascii_hexdigit());
     let digits = v.bytes().any(|b| b.is_ascii_digit());
     let letters = v.bytes().any(|b| b.is_ascii_alphabetic());
-    (hex || (digits && letters)) && shannon_entropy(v) >= 3.0
+    let entropy = shannon_entropy(v);
+    ((hex || (digits && letters)) && entropy >= 3.0) || (v.len() >= 20 && letters && entropy >= 3.5)
 }
 
 /// A password value: not empty, not masked, at most 256 bytes, one line.
@@ -489,13 +559,16 @@ mod tests {
 
     #[test]
     fn names_streets_postcodes_dates() {
-        assert!(name_like("Ann Lee"));
-        assert!(name_like("José Álvarez-Núñez"));
-        assert!(name_like("O'Brien"));
-        assert!(name_like("李小龍"));
-        assert!(!name_like("ann lee"));
-        assert!(!name_like("Widget 3000"));
-        assert!(!name_like("Unknown"));
+        assert!(name_like("Ann Lee", false));
+        assert!(name_like("José Álvarez-Núñez", false));
+        assert!(name_like("O'Brien", false));
+        assert!(name_like("李小龍", false));
+        assert!(!name_like("ann lee", false));
+        assert!(!name_like("Widget 3000", false));
+        assert!(!name_like("Unknown", false));
+        assert!(name_like("ann lee", true));
+        assert!(!name_like("Acme Holdings Ltd", false));
+        assert!(!name_like("Globex Corp", true));
         assert!(street_like("1 Main Street", true));
         assert!(!street_like("London", false));
         assert!(!street_like("0x52908400098527886E0F7030069857D2E4169EE7", false));
@@ -508,6 +581,9 @@ mod tests {
         assert!(birth_date_like("1985-04-12"));
         assert!(birth_date_like("12/04/1985"));
         assert!(birth_date_like("1985-04-12T00:00:00Z"));
+        assert!(birth_date_like("April 12, 1985"));
+        assert!(birth_date_like("12 Apr 1985"));
+        assert!(!birth_date_like("Smarch 12, 1985"));
         assert!(!birth_date_like("1985-02-30"));
         assert!(!birth_date_like("2999-01-01"));
         assert!(!birth_date_like("yesterday"));

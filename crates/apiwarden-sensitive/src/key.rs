@@ -49,6 +49,8 @@ pub(crate) enum KeyHint {
     Iban,
     Routing,
     Cvv,
+    /// `security_code` / `cid` outside a card object: a CVV only beside card fields.
+    SecurityCode,
     /// `card_expiry`, `cc_exp`: explicit card expiry.
     CardExpiry,
     /// `expiry`, `exp_month`, `exp_year`, `expiration`: card expiry only with card context.
@@ -169,6 +171,8 @@ pub(crate) fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
 
 /// Words that turn a secret-like name into a name *about* a secret.
 const SECRET_VETO: &[&str] = &[
+    "id",
+    "ids",
     "policy",
     "policies",
     "length",
@@ -483,7 +487,14 @@ fn exact(compact: &str, parent: &KeyWords) -> Option<KeyHint> {
         | "passportnum"
         | "traveldocumentnumber"
         | "passportnr" => KeyHint::Passport,
-        "vin" | "vehicleidentificationnumber" | "vinnumber" | "chassisnumber" | "vehiclevin" => KeyHint::Vin,
+        "vin"
+        | "vehicleidentificationnumber"
+        | "vinnumber"
+        | "chassisnumber"
+        | "vehiclevin"
+        | "vehicleidnumber"
+        | "vinno"
+        | "chassisno" => KeyHint::Vin,
         "dni" | "nie" | "nif" | "documentonacional" | "dninumber" | "nienumber" => KeyHint::Dni,
         "aadhaar" | "aadhar" | "aadhaarnumber" | "aadharnumber" | "aadhaarno" | "uidai" => KeyHint::Aadhaar,
         "cpf" | "cpfnumber" | "cpfcnpj" | "numerocpf" => KeyHint::Cpf,
@@ -524,11 +535,8 @@ fn exact(compact: &str, parent: &KeyWords) -> Option<KeyHint> {
         | "cardverificationcode"
         | "cvn"
         | "cardcode" => {
-            if compact == "cid" && !card_parent(parent) {
-                return None;
-            }
-            if compact == "securitycode" && !card_parent(parent) {
-                return None;
+            if matches!(compact, "cid" | "securitycode") && !card_parent(parent) {
+                return Some(KeyHint::SecurityCode);
             }
             KeyHint::Cvv
         }
@@ -684,7 +692,7 @@ fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
     if compact == "name" && person_parent(parent) {
         return Some(KeyHint::PersonName);
     }
-    if words.has("version") {
+    if words.has_any(&["version", "firmware", "release", "kernel"]) {
         return Some(KeyHint::Version);
     }
     if words.has_any(NOT_PERSONAL) {
@@ -767,6 +775,11 @@ fn special_category(words: &KeyWords) -> Option<KeyHint> {
         return Some(KeyHint::TradeUnion);
     }
     None
+}
+
+/// True when the words name an identifier, counter or code (`order`, `ticket`, `id`).
+pub(crate) fn is_identifier(words: &KeyWords) -> bool {
+    words.has_any(NOT_PERSONAL)
 }
 
 /// True when the parent names a person (for a bare `name` child).
