@@ -4,21 +4,24 @@
 //! ```text
 //!  reader thread                 main thread                          rayon pool
 //!  ─────────────                 ───────────                          ──────────
-//!  read + gunzip + split  ──▶    chunk of raw records  ──────────▶    HAR entry / line → ApiCall
+//!  read + gunzip + split  ──▶    chunk N+1 of raw records  ───────▶   HAR entry / line → ApiCall
 //!  (bounded channel)             drop calls already seen
-//!                                (this file, or in the store)  ──▶    each worker: decode bodies,
+//!                                (this file, or in the store)
+//!                                    … meanwhile, chunk N  ───────▶   each worker: decode bodies,
 //!                                                                     observe its share into its
 //!                                                                     own state for the file
 //!  end of file ─────────────▶    merge worker states, load host states, merge, template,
 //!                                commit (one transaction)
 //! ```
 //!
-//! Memory is bounded by the channel (two chunks of raw entries in flight), the per-worker
-//! discovery states (bounded by their own caps, folded as they pass them) and the ids of the file's new calls
-//! (16 bytes each). A file's calls are committed together with their ids in one
-//! transaction, so a failed or interrupted run leaves the store as it was, and running the
-//! same file again adds nothing.
+//! Memory is bounded by the chunks in flight (one being filled by the reader, one in the
+//! channel, one being parsed, one being observed; each at most 2,048 entries or 16 MiB), the
+//! per-worker discovery states (bounded by their own caps, folded as they pass them) and the
+//! ids of the file's new calls (16 bytes each). A file's calls are committed together with
+//! their ids in one transaction, so a failed or interrupted run leaves the store as it was,
+//! and running the same file again adds nothing.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,9 +41,9 @@ use crate::source::{ReadOutcome, Record, SourceError, SourceFile, SourceLimits, 
 
 /// At most this many problem lines are kept per run (the counts are always exact).
 const MAX_PROBLEMS: usize = 50;
-/// Raw bytes handed to the workers at a time (with two chunks in flight, the reader's share
-/// of memory stays under about three times this).
-const MAX_CHUNK_BYTES: usize = 32 * 1024 * 1024;
+/// Raw bytes handed to the workers at a time: with at most four chunks in flight, large
+/// entries cannot pile up more than a few times this in memory.
+const MAX_CHUNK_BYTES: usize = 16 * 1024 * 1024;
 /// Times a commit is retried when another writer changed the same hosts meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
 
@@ -227,11 +230,14 @@ impl<'a> Ingestor<'a> {
         limits.bytes_read = Some(bytes_read.clone());
         let chunk_size = self.config.chunk_size.max(1);
 
-        let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(2);
+        let (sender, receiver) = crossbeam_channel::bounded::<Vec<Record>>(1);
         let mut workers: Vec<InventoryState> =
             (0..rayon::current_num_threads().max(1)).map(|_| InventoryState::default()).collect();
         let mut new_ids: Vec<CallId> = Vec::new();
         let mut file_seen: HashSet<CallId> = HashSet::new();
+        let mut ignored: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let analysis =
+            Analysis { observer: &self.observer, registry: &self.registry, limits: &self.config.decode };
 
         let outcome: Result<ReadOutcome, SourceError> = std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
@@ -256,18 +262,35 @@ impl<'a> Ingestor<'a> {
                 }
                 result
             });
+            // Two stages overlap: while the pool observes chunk N into the worker states, this
+            // thread has chunk N + 1 parsed (on the same pool) and checked for duplicates
+            // against the store, so neither stage waits for the other to drain.
+            let mut parsed: Option<Vec<ApiCall>> = None;
             for chunk in receiver.iter() {
-                self.process_chunk(
-                    chunk,
-                    &path,
-                    &mut file_seen,
-                    &mut new_ids,
-                    &mut workers,
-                    &mut file_report,
-                    report,
-                );
+                let ready = parsed.take();
+                let fresh = rayon::in_place_scope(|scope| {
+                    if let Some(calls) = ready {
+                        let workers = &mut workers;
+                        let ignored = &mut ignored;
+                        scope.spawn(move |_| observe_calls(analysis, &calls, workers, ignored));
+                    }
+                    parse_and_dedupe(
+                        &mut *self.store,
+                        &self.config.har,
+                        chunk,
+                        &path,
+                        &mut file_seen,
+                        &mut new_ids,
+                        &mut file_report,
+                        report,
+                    )
+                });
+                parsed = Some(fresh);
                 progress.file_position(bytes_read.load(Ordering::Relaxed));
                 progress.calls_processed(file_report.calls_read);
+            }
+            if let Some(calls) = parsed.take() {
+                observe_calls(analysis, &calls, &mut workers, &mut ignored);
             }
             reader.join().unwrap_or_else(|_| Err(SourceError::ReaderPanicked { path: path.clone() }))
         });
@@ -296,6 +319,10 @@ impl<'a> Ingestor<'a> {
             file_report.truncated = Some(problem.clone());
             report.problem(problem.clone());
         }
+        for (reason, n) in ignored {
+            file_report.calls_ignored += n;
+            *file_report.calls_ignored_by_reason.entry(reason.to_owned()).or_default() += n;
+        }
         for (reason, n) in &file_report.calls_ignored_by_reason {
             *report.calls_ignored.entry(reason.clone()).or_default() += n;
         }
@@ -306,96 +333,6 @@ impl<'a> Ingestor<'a> {
         let touched: Vec<String> = delta.hosts.keys().cloned().collect();
         self.commit(&new_ids, delta)?;
         Ok((file_report, touched))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn process_chunk(
-        &mut self,
-        chunk: Vec<Record>,
-        path: &str,
-        file_seen: &mut HashSet<CallId>,
-        new_ids: &mut Vec<CallId>,
-        workers: &mut [InventoryState],
-        file_report: &mut FileReport,
-        report: &mut IngestReport,
-    ) {
-        // (`report` only collects problem lines here; counts stay in `file_report` until the
-        // file is known to be usable.)
-        let har_limits = &self.config.har;
-        let parsed: Vec<Result<ApiCall, String>> = chunk
-            .into_par_iter()
-            .filter_map(|record| match record {
-                Record::Har { index, bytes } => Some(
-                    entry_to_call(&bytes, path, index, har_limits)
-                        .map_err(|e| format!("{path}: entry {index}: {e}")),
-                ),
-                Record::Line { line_no, bytes } => Some(
-                    line_to_call(&bytes, path, line_no, har_limits)
-                        .map_err(|e| format!("{path}: line {line_no}: {e}")),
-                ),
-                Record::Skipped { reason, .. } => Some(Err(format!("{path}: {reason}"))),
-            })
-            .collect();
-
-        let mut calls = Vec::with_capacity(parsed.len());
-        for result in parsed {
-            match result {
-                Ok(call) => calls.push(call),
-                Err(problem) => {
-                    file_report.entries_skipped += 1;
-                    report.problem(problem);
-                }
-            }
-        }
-        file_report.calls_read += calls.len() as u64;
-
-        // Drop calls this run or the store already has.
-        let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
-        let known = match self.store.known_calls(&ids) {
-            Ok(known) => known,
-            Err(err) => {
-                report.problem(format!("{path}: could not check for duplicates: {err}"));
-                HashSet::new()
-            }
-        };
-        calls.retain(|call| {
-            let fresh = !known.contains(&call.id) && file_seen.insert(call.id);
-            if !fresh {
-                file_report.calls_duplicate += 1;
-            }
-            fresh
-        });
-        file_report.calls_new += calls.len() as u64;
-        new_ids.extend(calls.iter().map(|c| c.id));
-
-        let observer = &self.observer;
-        let registry = &self.registry;
-        let limits = &self.config.decode;
-        // Each worker folds its share of the chunk into its own long-lived state: no merging
-        // per chunk (states merge once, at the end of the file), and folding keeps each state
-        // bounded as identifier values pile up.
-        let share = calls.len().div_ceil(workers.len().max(1)).max(1);
-        let ignored: Vec<BTreeMap<&'static str, u64>> = workers
-            .par_iter_mut()
-            .zip(calls.par_chunks(share))
-            .map(|(state, calls)| {
-                let mut ignored = BTreeMap::new();
-                for call in calls {
-                    if let Some(reason) = observer.ignore_reason(call) {
-                        *ignored.entry(reason.as_str()).or_default() += 1;
-                    } else {
-                        let decoded = DecodedCall::new(call, registry, limits);
-                        let _ = observer.observe_call(&decoded, state);
-                    }
-                }
-                state.collapse();
-                ignored
-            })
-            .collect();
-        for (reason, n) in ignored.into_iter().flatten() {
-            file_report.calls_ignored += n;
-            *file_report.calls_ignored_by_reason.entry(reason.to_owned()).or_default() += n;
-        }
     }
 
     /// Merges `delta` into the stored host states and commits it with the call ids.
@@ -409,11 +346,18 @@ impl<'a> Ingestor<'a> {
             let mut merged = Vec::with_capacity(delta.hosts.len());
             for (host, theirs) in &delta.hosts {
                 let loaded = self.store.load_host(host)?;
-                let mut state = loaded.state;
-                if state.host.is_empty() {
-                    state.host.clone_from(host);
-                }
-                state.merge(theirs);
+                // A host the store knows nothing of yet takes the delta as it is: merging into
+                // an empty state would only copy it, at the end of the run when memory peaks.
+                let state = if loaded.state.paths.is_empty() && loaded.state.collapsed_shapes.is_empty() {
+                    Cow::Borrowed(theirs)
+                } else {
+                    let mut state = loaded.state;
+                    if state.host.is_empty() {
+                        state.host.clone_from(host);
+                    }
+                    state.merge(theirs);
+                    Cow::Owned(state)
+                };
                 let endpoints = host_endpoints(&state, self.spec.map(|s| s as &dyn TemplateOverride));
                 merged.push((host.clone(), loaded.version, state, endpoints));
             }
@@ -457,6 +401,103 @@ impl<'a> Ingestor<'a> {
             self.store.commit(&Commit { calls: &[], hosts: vec![update] })?;
         }
         Ok(hosts.len())
+    }
+}
+
+/// What observing a call needs, shared by the pool's workers.
+#[derive(Clone, Copy)]
+struct Analysis<'a> {
+    observer: &'a Observer,
+    registry: &'a DecoderRegistry,
+    limits: &'a DecodeLimits,
+}
+
+/// Parses a chunk of raw records on the pool and drops the calls this file or the store has
+/// already seen. Problems go to `report`; counts stay in `file_report` until the file is
+/// known to be usable.
+#[allow(clippy::too_many_arguments)]
+fn parse_and_dedupe(
+    store: &mut dyn Store,
+    har_limits: &HarLimits,
+    chunk: Vec<Record>,
+    path: &str,
+    file_seen: &mut HashSet<CallId>,
+    new_ids: &mut Vec<CallId>,
+    file_report: &mut FileReport,
+    report: &mut IngestReport,
+) -> Vec<ApiCall> {
+    let parsed: Vec<Result<ApiCall, String>> = chunk
+        .into_par_iter()
+        .map(|record| match record {
+            Record::Har { index, bytes } => entry_to_call(&bytes, path, index, har_limits)
+                .map_err(|e| format!("{path}: entry {index}: {e}")),
+            Record::Line { line_no, bytes } => line_to_call(&bytes, path, line_no, har_limits)
+                .map_err(|e| format!("{path}: line {line_no}: {e}")),
+            Record::Skipped { reason, .. } => Err(format!("{path}: {reason}")),
+        })
+        .collect();
+
+    let mut calls = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(call) => calls.push(call),
+            Err(problem) => {
+                file_report.entries_skipped += 1;
+                report.problem(problem);
+            }
+        }
+    }
+    file_report.calls_read += calls.len() as u64;
+
+    let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
+    let known = match store.known_calls(&ids) {
+        Ok(known) => known,
+        Err(err) => {
+            report.problem(format!("{path}: could not check for duplicates: {err}"));
+            HashSet::new()
+        }
+    };
+    calls.retain(|call| {
+        let fresh = !known.contains(&call.id) && file_seen.insert(call.id);
+        if !fresh {
+            file_report.calls_duplicate += 1;
+        }
+        fresh
+    });
+    file_report.calls_new += calls.len() as u64;
+    new_ids.extend(calls.iter().map(|c| c.id));
+    calls
+}
+
+/// Observes calls into the workers' states, each worker its share. Each state is long-lived
+/// for the file (states merge once, at the end), and folding keeps it bounded as identifier
+/// values pile up. Calls left out as noise are counted into `ignored` by reason.
+fn observe_calls(
+    analysis: Analysis<'_>,
+    calls: &[ApiCall],
+    workers: &mut [InventoryState],
+    ignored: &mut BTreeMap<&'static str, u64>,
+) {
+    let share = calls.len().div_ceil(workers.len().max(1)).max(1);
+    let counts: Vec<BTreeMap<&'static str, u64>> = workers
+        .par_iter_mut()
+        .zip(calls.par_chunks(share))
+        .map(|(state, calls)| {
+            let mut ignored = BTreeMap::new();
+            for call in calls {
+                if let Some(reason) = analysis.observer.ignore_reason(call) {
+                    *ignored.entry(reason.as_str()).or_default() += 1;
+                } else {
+                    let decoded = DecodedCall::new(call, analysis.registry, analysis.limits);
+                    let _ = analysis.observer.observe_call(&decoded, state);
+                }
+            }
+            state.collapse();
+            ignored
+        })
+        .collect();
+    for (reason, n) in counts.into_iter().flatten() {
+        *ignored.entry(reason).or_default() += n;
     }
 }
 

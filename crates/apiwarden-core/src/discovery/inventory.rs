@@ -187,7 +187,9 @@ impl HostInventory {
     /// [`MAX_LITERAL_CHILDREN`] of them (see [`super::template`]); returns whether anything
     /// changed.
     pub fn collapse(&mut self) -> bool {
-        let mut changed = self.needs_collapse() && super::template::collapse_host(self, MAX_LITERAL_CHILDREN);
+        let overfull = self.overfull_parents();
+        let mut changed =
+            !overfull.is_empty() && super::template::collapse_subtrees(self, &overfull, MAX_LITERAL_CHILDREN);
         // A flood of distinct paths that stays under the per-parent cap everywhere
         // (`/a{i}/b{j}/c{k}`) is still bounded: fold harder until the host fits. This last
         // resort depends on when the flood arrived, so order independence is given up only
@@ -201,12 +203,14 @@ impl HostInventory {
         changed
     }
 
-    /// Whether some parent has more than [`MAX_LITERAL_CHILDREN`] candidate literals. Paths
+    /// The outermost parents with more than [`MAX_LITERAL_CHILDREN`] candidate literals:
+    /// folding works on their subtrees only, since nothing outside them can change. Paths
     /// sharing a prefix are contiguous in the sorted map, so one allocation-free pass per
     /// depth counts each parent's distinct children; this runs on every merge.
-    fn needs_collapse(&self) -> bool {
+    fn overfull_parents(&self) -> Vec<Vec<Seg>> {
+        let mut overfull: Vec<Vec<Seg>> = Vec::new();
         if self.paths.len() <= MAX_LITERAL_CHILDREN {
-            return false;
+            return overfull;
         }
         let max_depth = self.paths.keys().map(|p| p.0.len()).max().unwrap_or(0);
         for depth in 0..max_depth {
@@ -222,13 +226,17 @@ impl HostInventory {
                 previous = Some((prefix, seg));
                 if seg.candidate_kind().is_some() {
                     candidates += 1;
-                    if candidates > MAX_LITERAL_CHILDREN {
-                        return true;
+                    // Counted once per parent, and only when no ancestor is already overfull
+                    // (its subtree's folding covers this parent).
+                    if candidates == MAX_LITERAL_CHILDREN + 1
+                        && !overfull.iter().any(|outer| prefix.starts_with(outer))
+                    {
+                        overfull.push(prefix.to_vec());
                     }
                 }
             }
         }
-        false
+        overfull
     }
 }
 
@@ -257,6 +265,11 @@ impl InventoryState {
 
     pub fn is_empty(&self) -> bool {
         self.hosts.is_empty()
+    }
+
+    /// Normalised paths kept over all hosts: what the state's memory grows with.
+    pub fn path_count(&self) -> usize {
+        self.hosts.values().map(|host| host.paths.len()).sum()
     }
 
     /// Folds identifier positions past the cap in every host (see [`HostInventory::collapse`]).

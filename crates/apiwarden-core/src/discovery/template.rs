@@ -117,7 +117,7 @@ impl Node {
     }
 
     fn absorb(&mut self, other: Node) {
-        merge_methods(&mut self.methods, &other.methods);
+        merge_methods(&mut self.methods, other.methods);
         for (seg, child) in other.children {
             self.children.entry(seg).or_default().absorb(child);
         }
@@ -174,9 +174,15 @@ impl Node {
     }
 }
 
-fn merge_methods(into: &mut BTreeMap<String, EndpointStats>, from: &BTreeMap<String, EndpointStats>) {
+/// Folds `from` into `into`, moving the stats `into` does not have yet.
+fn merge_methods(into: &mut BTreeMap<String, EndpointStats>, from: BTreeMap<String, EndpointStats>) {
     for (method, stats) in from {
-        into.entry(method.clone()).or_default().merge(stats);
+        match into.entry(method) {
+            std::collections::btree_map::Entry::Occupied(mut ours) => ours.get_mut().merge(&stats),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(stats);
+            }
+        }
     }
 }
 
@@ -443,12 +449,37 @@ fn choose_free_text_params(
 /// [`super::inventory::MAX_HOST_PATHS`]) a smaller cap folds every literal beyond it, and a
 /// cap of 0 folds every child of every node into one placeholder, which always bounds the host.
 pub(super) fn collapse_host(host: &mut HostInventory, cap: usize) -> bool {
-    let mut root = Node::default();
-    for (key, methods) in std::mem::take(&mut host.paths) {
-        root.insert_owned(&key.0, methods);
+    collapse_subtrees(host, &[Vec::new()], cap)
+}
+
+/// [`collapse_host`] restricted to the paths under each of `prefixes` (none a prefix of
+/// another). Folding under a parent never changes a path outside its subtree, so when only
+/// a few parents are over the cap this gives the same result as folding the whole host, at
+/// the cost of those subtrees only.
+pub(super) fn collapse_subtrees(host: &mut HostInventory, prefixes: &[Vec<Seg>], cap: usize) -> bool {
+    let mut changed = false;
+    for prefix in prefixes {
+        let mut root = Node::default();
+        if prefix.is_empty() {
+            for (key, methods) in std::mem::take(&mut host.paths) {
+                root.insert_owned(&key.0, methods);
+            }
+        } else {
+            let keys: Vec<PathKey> = host
+                .paths
+                .range(PathKey(prefix.clone())..)
+                .take_while(|(key, _)| key.0.starts_with(prefix))
+                .map(|(key, _)| key.clone())
+                .collect();
+            for key in keys {
+                if let Some(methods) = host.paths.remove(&key) {
+                    root.insert_owned(key.0.get(prefix.len()..).unwrap_or_default(), methods);
+                }
+            }
+        }
+        changed |= collapse_node(&mut root, &mut prefix.clone(), &mut host.collapsed_shapes, cap);
+        root.flatten_into(&mut prefix.clone(), &mut host.paths);
     }
-    let changed = collapse_node(&mut root, &mut Vec::new(), &mut host.collapsed_shapes, cap);
-    root.flatten_into(&mut Vec::new(), &mut host.paths);
     changed
 }
 
