@@ -111,6 +111,9 @@ enum Pat {
 
 const B: &str = r"(?-u:\b)";
 
+/// Number of value patterns (the length of [`patterns`]).
+const PATTERN_COUNT: usize = 31;
+
 fn patterns() -> Vec<(Pat, String)> {
     vec![
         (Pat::Email, r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}".into()),
@@ -145,10 +148,10 @@ fn patterns() -> Vec<(Pat, String)> {
         ),
         (Pat::AwsKeyId, format!(r"{B}(?:AKIA|ASIA)[A-Z0-9]{{16}}{B}")),
         (Pat::GcpApiKey, r"AIza[0-9A-Za-z_\-]{35}".into()),
-        (Pat::GcpServiceAccount, r#""type"\s*:\s*"service_account""#.into()),
+        (Pat::GcpServiceAccount, r#""type"[ \t\r\n]*:[ \t\r\n]*"service_account""#.into()),
         (
             Pat::Azure,
-            r"(?:DefaultEndpointsProtocol=https?;[^\s\x22]{0,200}?)?AccountKey=[A-Za-z0-9+/]{86}==".into(),
+            r"(?:DefaultEndpointsProtocol=https?;[!#-~]{0,200}?)?AccountKey=[A-Za-z0-9+/]{86}==".into(),
         ),
         (Pat::Github, format!(r"{B}(?:gh[pousr]_[A-Za-z0-9]{{36}}|github_pat_[A-Za-z0-9]{{22}}_[A-Za-z0-9]{{59}}){B}")),
         (Pat::Gitlab, format!(r"{B}glpat-[A-Za-z0-9_\-]{{20,64}}")),
@@ -158,17 +161,17 @@ fn patterns() -> Vec<(Pat, String)> {
         (Pat::Sendgrid, format!(r"{B}SG\.[0-9A-Za-z_\-]{{22}}\.[0-9A-Za-z_\-]{{43}}")),
         (Pat::Openai, format!(r"{B}sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{{40,200}}|[A-Za-z0-9]{{48}})")),
         (Pat::Twilio, format!(r"{B}(?:AC|SK)[0-9a-f]{{32}}{B}")),
-        (Pat::SsnLabelled, r"(?i:ssn|social security (?:number|no\.?)|ss#)[\s:#=.\-]{0,4}[0-9]{9}(?-u:\b)".into()),
+        (Pat::SsnLabelled, r"(?i-u:ssn|social security (?:number|no\.?)|ss#)[ \t:#=.\-]{0,4}[0-9]{9}(?-u:\b)".into()),
         (Pat::Dni, format!(r"{B}[0-9XYZ][0-9]{{7}}[\- ]?[A-Z]{B}")),
         (Pat::Aadhaar, format!(r"{B}[2-9][0-9]{{3}}[ \-][0-9]{{4}}[ \-][0-9]{{4}}{B}")),
         (Pat::Cpf, format!(r"{B}[0-9]{{3}}\.[0-9]{{3}}\.[0-9]{{3}}-[0-9]{{2}}{B}")),
         (
             Pat::Assignment,
-            r#"(?i)[A-Za-z0-9_.\-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|session[_\-]?id)[A-Za-z0-9_.\-]*["']?[ \t]*[:=][ \t]*["']?[^\s"'&,;<>]{4,256}"#
+            r#"[A-Za-z0-9_.\-]*(?i-u:pass(?:word|wd)?|pwd|secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|session[_\-]?id)[A-Za-z0-9_.\-]*["']?[ \t]*[:=][ \t]*["']?[!#-%(-+\--:=?-~]{4,256}"#
                 .into(),
         ),
-        (Pat::UrlUserinfo, r"[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s/:@]{1,64}:[^\s/@]{1,128}@".into()),
-        (Pat::Bearer, r"(?i:bearer)[ \t]+[A-Za-z0-9._~+/\-]{16,}=*".into()),
+        (Pat::UrlUserinfo, r"[A-Za-z][A-Za-z0-9+.\-]{1,15}://[!-.0-9;-?A-~]{1,64}:[!-.0-?A-~]{1,128}@".into()),
+        (Pat::Bearer, r"(?i-u:bearer)[ \t]+[A-Za-z0-9._~+/\-]{16,}=*".into()),
     ]
 }
 
@@ -192,6 +195,7 @@ struct Cand {
 #[derive(Debug)]
 pub struct Classifier {
     set: RegexSet,
+    literals: Option<aho_corasick::AhoCorasick>,
     patterns: Vec<(Pat, Regex)>,
     enabled: Vec<bool>,
     min_confidence: f32,
@@ -210,6 +214,21 @@ struct Info {
     address_parent: bool,
     /// Byte length of the parent's path (`path[..parent_len]`).
     parent_len: usize,
+}
+
+/// Most field-name classifications memoised per thread.
+const KEY_CACHE_ENTRIES: usize = 4_096;
+
+#[derive(Default)]
+struct KeyCache {
+    map: std::collections::HashMap<String, Info>,
+    lookup: String,
+    name_words: KeyWords,
+    parent_words: KeyWords,
+}
+
+thread_local! {
+    static KEY_CACHE: std::cell::RefCell<KeyCache> = std::cell::RefCell::new(KeyCache::default());
 }
 
 /// Identifies a parent object: direction, location, path length and path hash.
@@ -260,7 +279,19 @@ impl Classifier {
             }
         }
         let set = RegexSet::new(&sources).unwrap_or_else(|_| RegexSet::empty());
-        Classifier { set, patterns: compiled, enabled, min_confidence, custom, limits: Limits::default() }
+        debug_assert_eq!(set.len(), PATTERN_COUNT);
+        // Literal strings always build; without the automaton every value would simply go
+        // through the set.
+        let literals = aho_corasick::AhoCorasick::new(PREFILTER_LITERALS).ok();
+        Classifier {
+            set,
+            literals,
+            patterns: compiled,
+            enabled,
+            min_confidence,
+            custom,
+            limits: Limits::default(),
+        }
     }
 
     /// The same classifier with other caps (e.g. smaller ones for a gateway).
@@ -370,26 +401,47 @@ impl Classifier {
         self.classify_fields(std::slice::from_ref(&field), out);
     }
 
+    /// Field-name context of every field. Key vocabularies are small and repeat from call
+    /// to call, so results are memoised per thread ([`KEY_CACHE_ENTRIES`] at most; the
+    /// cache is emptied when full, so hostile traffic with random names costs only the
+    /// uncached work).
     fn key_pass(&self, fields: &[Field]) -> Vec<Info> {
-        let mut name_words = KeyWords::default();
-        let mut parent_words = KeyWords::default();
-        fields
-            .iter()
-            .map(|field| {
-                let (name, parent) = crate::key::name_tokens(&field.path);
-                name_words.parse(&crate::key::unescape_token(name));
-                parent_words.parse(&crate::key::unescape_token(parent));
-                let parent_len = field.path.rfind('/').unwrap_or(0);
-                Info {
-                    hint: classify_key(&name_words, &parent_words, field.location),
-                    person_parent: is_person_parent(&parent_words),
-                    parent_identifier: crate::key::is_identifier(&parent_words),
-                    card_parent: card_parent(&parent_words),
-                    address_parent: address_parent(&parent_words),
-                    parent_len,
-                }
-            })
-            .collect()
+        KEY_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let KeyCache { map, lookup, name_words, parent_words } = &mut *cache;
+            fields
+                .iter()
+                .map(|field| {
+                    let (name, parent) = crate::key::name_tokens(&field.path);
+                    let parent_len = field.path.rfind('/').unwrap_or(0);
+                    lookup.clear();
+                    lookup.push(char::from(b'0' + field.location as u8));
+                    lookup.push_str(parent);
+                    lookup.push('/');
+                    lookup.push_str(name);
+                    if let Some(info) = map.get(lookup.as_str()) {
+                        return Info { parent_len, ..*info };
+                    }
+                    name_words.parse(&crate::key::unescape_token(name));
+                    parent_words.parse(&crate::key::unescape_token(parent));
+                    let info = Info {
+                        hint: classify_key(name_words, parent_words, field.location),
+                        person_parent: is_person_parent(parent_words),
+                        parent_identifier: crate::key::is_identifier(parent_words),
+                        card_parent: card_parent(parent_words),
+                        address_parent: address_parent(parent_words),
+                        parent_len,
+                    };
+                    if lookup.len() <= 2 * crate::key::MAX_KEY_BYTES {
+                        if map.len() >= KEY_CACHE_ENTRIES {
+                            map.clear();
+                        }
+                        map.insert(lookup.clone(), info);
+                    }
+                    info
+                })
+                .collect()
+        })
     }
 
     fn sibling_pass(&self, fields: &[Field], infos: &[Info]) -> CallContext {
@@ -873,11 +925,14 @@ impl Classifier {
     /// Value patterns: one RegexSet pass, then each flagged pattern alone for spans and
     /// validators.
     fn pattern_candidates(&self, text: &str, field: &Field, info: &Info, cands: &mut Vec<Cand>) {
-        let matched = self.set.matches(text);
-        if !matched.matched_any() {
+        if inert_shape(text) || !may_match(text, self.literals.as_ref()) {
             return;
         }
-        for set_index in matched.iter() {
+        let mut matched = [false; PATTERN_COUNT];
+        if !self.set.matches_read_at(&mut matched, text, 0) {
+            return;
+        }
+        for set_index in matched.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i) {
             let Some((pat, regex)) = self.patterns.get(set_index) else {
                 continue;
             };
@@ -1247,6 +1302,81 @@ impl Classifier {
     }
 }
 
+/// Fixed parts of token shapes whose random part may hold fewer than four digits and none
+/// of the trigger bytes of [`may_match`].
+const PREFILTER_LITERALS: &[&str] = &["AKIA", "ASIA", "AIza", "glpat-", "sk-", "earer", "SG.", "-----"];
+
+/// A cheap pre-check before the [`RegexSet`] (one byte pass and one Aho-Corasick pass).
+/// Every value pattern needs at least four digits (cards, phones, national ids, IBANs,
+/// IPv4, VINs, NINOs), one of `@ : = $ _` (e-mails, IPv6, URLs, assignments, hashes,
+/// most token prefixes), two dots and an `e` (a JWT), or one of [`PREFILTER_LITERALS`]
+/// (in values of 16 bytes or more: every token that starts with one is longer).
+/// Words, sentences and short codes skip the set. A unit test checks the claim.
+fn may_match(text: &str, literals: Option<&aho_corasick::AhoCorasick>) -> bool {
+    let (mut digits, mut dots) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'@' | b':' | b'=' | b'$' | b'_' => return true,
+            b'.' => dots += 1,
+            _ => {}
+        }
+    }
+    // Every literal-prefixed token is at least 16 bytes long.
+    digits >= 4
+        || (dots >= 2 && text.contains('e'))
+        || (text.len() >= 16 && literals.is_none_or(|l| l.is_match(text)))
+}
+
+/// Common value shapes in which no value pattern can find anything: a UUID, an RFC 3339
+/// date or timestamp, a run of lower-case hex digits (hashes, opaque ids: a card or phone needs
+/// digits not touching letters, every token shape needs other characters). Checked
+/// before the set because they are the most frequent values in API traffic.
+fn inert_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let hex = |s: &[u8]| s.iter().all(u8::is_ascii_hexdigit);
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    // Lower-case hex with at least one letter (digits only could be a card or a phone;
+    // upper-case letters could make an IBAN, a VIN or a Twilio SID).
+    let lower_hex = |c: &u8| c.is_ascii_digit() || (b'a'..=b'f').contains(c);
+    if b.len() >= 8 && b.iter().all(lower_hex) && b.iter().any(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    if b.len() == 36 {
+        let groups: Vec<&[u8]> = b.split(|&c| c == b'-').collect();
+        if let [g1, g2, g3, g4, g5] = groups.as_slice()
+            && [g1.len(), g2.len(), g3.len(), g4.len(), g5.len()] == [8, 4, 4, 4, 12]
+            && groups.iter().all(|g| hex(g))
+        {
+            return true;
+        }
+    }
+    // YYYY-MM-DD, optionally followed by THH:MM:SS, fractions and a zone.
+    let date = b.len() >= 10
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.get(..4).is_some_and(digits)
+        && b.get(5..7).is_some_and(digits)
+        && b.get(8..10).is_some_and(digits);
+    if !date {
+        return false;
+    }
+    let Some(rest) = b.get(10..) else {
+        return true;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let time = matches!(rest.first(), Some(b'T' | b't' | b' '))
+        && rest.get(3) == Some(&b':')
+        && rest.get(1..3).is_some_and(digits)
+        && rest.get(4..6).is_some_and(digits);
+    time && rest
+        .iter()
+        .skip(6)
+        .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b'Z' | b'z' | b'+' | b'-'))
+}
+
 /// Whether a detection of `b` makes an overlapping `a` redundant.
 fn supersedes(b: Builtin, a: Builtin) -> bool {
     use Builtin::*;
@@ -1426,3 +1556,57 @@ pub(crate) fn password_hash_format(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// Every built-in pattern match in these samples passes the prefilter.
+    #[test]
+    fn prefilter_never_hides_a_pattern_match() {
+        let samples = [
+            "AKIAABCDEFGHIJKLMNOP",
+            "AIzaSyDaGmWKa-bcdefghijklmnopqrstuvwxyzAB",
+            "glpat-abcdefghijklmnopqrst",
+            "sk-proj-abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+            "Bearer abcdefghijklmnopqrstuvwxyz",
+            "plain words only, nothing here",
+            "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq",
+            "ewogImFsZyI6ICJub25lIn0.eyJzdWIiOiJhIn0.",
+            "-----BEGIN PRIVATE KEY-----\nabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\n-----END PRIVATE KEY-----",
+            "xoxb-12-34-abcdefghijkl",
+            "1 Main Street",
+        ];
+        assert_eq!(patterns().len(), PATTERN_COUNT);
+        let classifier = Classifier::builtin();
+        let set = RegexSet::new(patterns().into_iter().map(|(_, s)| s)).unwrap();
+        for sample in samples {
+            if set.is_match(sample) {
+                assert!(may_match(sample, classifier.literals.as_ref()), "{sample}");
+            }
+        }
+        assert!(!may_match("plain words only, nothing here", classifier.literals.as_ref()));
+        assert!(!may_match("1 Main Street", classifier.literals.as_ref()));
+        for inert in [
+            "7d0c4f1e-2f55-4a36-9d63-0f4bfae9b1c2",
+            "2024-03-01T10:00:00Z",
+            "2024-03-01",
+            "2024-03-01T10:00:00.123+01:00",
+            "9f86d081884c7d65",
+        ] {
+            assert!(inert_shape(inert), "{inert}");
+            let mut out = Vec::new();
+            classifier.classify_text(inert, &mut out);
+            assert!(out.is_empty(), "{inert}");
+        }
+        for live in [
+            "2024-03-01 call 415-555-0123",
+            "ann@example.com",
+            "4111111111111111",
+            "DE12826074104424143913",
+            "AC0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(!inert_shape(live), "{live}");
+        }
+    }
+}

@@ -23,6 +23,10 @@ pub(crate) fn masked_or_placeholder(value: &str) -> bool {
     if stars >= 3 && others <= 2 && digits == 0 {
         return true;
     }
+    // Placeholders are short; a long value is not one (the star checks above still apply).
+    if v.len() > 48 {
+        return false;
+    }
     let lower = v.to_ascii_lowercase();
     if lower.chars().all(|c| c == 'x' || c == '-' || c == ' ') && v.len() >= 3 {
         return true;

@@ -116,17 +116,17 @@ impl KeyWords {
         if key.len() > MAX_KEY_BYTES {
             return;
         }
-        let chars: Vec<char> = key.chars().collect();
+        let mut chars = key.chars().peekable();
         let mut start = 0usize;
         let mut prev: Option<char> = None;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
             if !c.is_alphanumeric() {
                 self.close_word(&mut start);
                 prev = None;
                 continue;
             }
             if let Some(p) = prev {
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
                 let boundary = (p.is_lowercase() && c.is_uppercase())
                     || (p.is_uppercase() && c.is_uppercase() && next_lower)
                     || (p.is_ascii_digit() != c.is_ascii_digit());
@@ -154,9 +154,24 @@ impl KeyWords {
 /// The token that names a field: the last path token that is not an array index,
 /// RFC 6901-unescaped; and the token before it (the parent's name).
 pub(crate) fn name_tokens(path: &str) -> (&str, &str) {
-    let mut tokens = path.rsplit('/').filter(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()));
-    let name = tokens.next().unwrap_or("");
-    let parent = tokens.next().unwrap_or("");
+    let mut found: [&str; 2] = ["", ""];
+    let mut count = 0usize;
+    let mut end = path.len();
+    while count < 2 {
+        let start = path.get(..end).and_then(|p| p.rfind('/')).map_or(0, |i| i + 1);
+        let token = path.get(start..end).unwrap_or("");
+        if !token.is_empty() && !token.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some(slot) = found.get_mut(count) {
+                *slot = token;
+            }
+            count += 1;
+        }
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
+    }
+    let [name, parent] = found;
     (name, parent)
 }
 
@@ -820,6 +835,9 @@ mod tests {
         assert_eq!(name_tokens("/user/emails/0"), ("emails", "user"));
         assert_eq!(name_tokens("/card/number"), ("number", "card"));
         assert_eq!(name_tokens(""), ("", ""));
+        assert_eq!(name_tokens("/a/0/1/b"), ("b", "a"));
+        assert_eq!(name_tokens("noslash"), ("noslash", ""));
+        assert_eq!(name_tokens("/x//"), ("x", ""));
     }
 
     #[test]
