@@ -74,7 +74,7 @@ pub struct CustomTypeConfig {
     #[serde(default)]
     pub value_patterns: Vec<String>,
     /// A built-in validator every value match must pass (see
-    /// [`NAMED_VALIDATORS`](crate::validate::NAMED_VALIDATORS)).
+    /// [`NAMED_VALIDATORS`]).
     #[serde(default)]
     pub validator: Option<String>,
     /// Where to look; empty means everywhere.

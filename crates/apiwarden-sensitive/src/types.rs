@@ -216,4 +216,19 @@ mod tests {
             DataTypeId::Custom("employee_id".into())
         );
     }
+
+    /// The README's type table lists every built-in type with its category and validation.
+    #[test]
+    fn readme_table_is_complete() {
+        let readme = include_str!("../README.md");
+        for builtin in Builtin::ALL {
+            let row = format!(
+                "| `{}` | {} | {} |",
+                builtin.id(),
+                builtin.category().as_str(),
+                if builtin.validated() { "yes" } else { "no" }
+            );
+            assert!(readme.contains(&row), "README lacks {row}");
+        }
+    }
 }
