@@ -219,9 +219,12 @@ struct Info {
 /// Most field-name classifications memoised per thread.
 const KEY_CACHE_ENTRIES: usize = 4_096;
 
+/// A direct-mapped cache: one slot per hash value, a colliding name simply replaces the
+/// slot. A lookup costs one hash and one comparison whatever the names are, so names
+/// crafted to collide cannot slow it down.
 #[derive(Default)]
 struct KeyCache {
-    map: std::collections::HashMap<String, Info>,
+    slots: Vec<Option<(String, Info)>>,
     lookup: String,
     name_words: KeyWords,
     parent_words: KeyWords,
@@ -402,13 +405,16 @@ impl Classifier {
     }
 
     /// Field-name context of every field. Key vocabularies are small and repeat from call
-    /// to call, so results are memoised per thread ([`KEY_CACHE_ENTRIES`] at most; the
-    /// cache is emptied when full, so hostile traffic with random names costs only the
+    /// to call, so results are memoised per thread in a direct-mapped cache of
+    /// [`KEY_CACHE_ENTRIES`] slots (hostile traffic with random names costs only the
     /// uncached work).
     fn key_pass(&self, fields: &[Field]) -> Vec<Info> {
         KEY_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let KeyCache { map, lookup, name_words, parent_words } = &mut *cache;
+            let KeyCache { slots, lookup, name_words, parent_words } = &mut *cache;
+            if slots.is_empty() {
+                slots.resize(KEY_CACHE_ENTRIES, None);
+            }
             fields
                 .iter()
                 .map(|field| {
@@ -419,7 +425,10 @@ impl Classifier {
                     lookup.push_str(parent);
                     lookup.push('/');
                     lookup.push_str(name);
-                    if let Some(info) = map.get(lookup.as_str()) {
+                    let slot = fxhash(lookup) % KEY_CACHE_ENTRIES;
+                    if let Some(Some((key, info))) = slots.get(slot)
+                        && key == lookup
+                    {
                         return Info { parent_len, ..*info };
                     }
                     name_words.parse(&crate::key::unescape_token(name));
@@ -432,11 +441,17 @@ impl Classifier {
                         address_parent: address_parent(parent_words),
                         parent_len,
                     };
-                    if lookup.len() <= 2 * crate::key::MAX_KEY_BYTES {
-                        if map.len() >= KEY_CACHE_ENTRIES {
-                            map.clear();
+                    if lookup.len() <= 2 * crate::key::MAX_KEY_BYTES
+                        && let Some(entry) = slots.get_mut(slot)
+                    {
+                        match entry {
+                            Some((key, cached)) => {
+                                key.clear();
+                                key.push_str(lookup);
+                                *cached = info;
+                            }
+                            None => *entry = Some((lookup.clone(), info)),
                         }
-                        map.insert(lookup.clone(), info);
                     }
                     info
                 })
