@@ -4,7 +4,8 @@
 //!   decoded with apiwarden-core (`DecodedCall`). Baselines in the same group: `decode`
 //!   (building the field list, what every analyzer pays once) and `iterate` (touching every
 //!   field's value). `classify` is the classifier alone on the prepared fields;
-//!   `decode+classify` the two together.
+//!   `decode+classify` the two together; `classify_cold_names` the classifier on copies of
+//!   the call whose field names were never seen (the per-thread name cache misses).
 //! * `worst_case`: one free-text field at the 4 KiB scan cap full of digit runs, e-mails
 //!   and near-miss tokens; and a call at the 256 KiB per-call cap (64 such fields).
 
@@ -138,6 +139,21 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             classifier.classify_fields(black_box(&fields), &mut out);
+            out.len()
+        });
+    });
+    // The same call with field names never seen before (a cold per-thread name cache):
+    // 2,048 renamed copies, cycled, so almost every name misses the 4,096-slot cache.
+    let renamed: Vec<Vec<Field>> = (0..2_048)
+        .map(|i| fields.iter().map(|f| Field { path: format!("{}_v{i}", f.path), ..f.clone() }).collect())
+        .collect();
+    group.bench_function("classify_cold_names", |b| {
+        let mut out = Vec::new();
+        let mut next = 0usize;
+        b.iter(|| {
+            out.clear();
+            next = (next + 1) % renamed.len();
+            classifier.classify_fields(black_box(&renamed[next]), &mut out);
             out.len()
         });
     });

@@ -88,6 +88,122 @@ pub(crate) struct KeyWords {
     compact: String,
     /// `(start, end)` of each word in `compact`.
     bounds: Vec<(usize, usize)>,
+    /// Union of the [`word_flags`] of the words.
+    flags: u8,
+    /// Which [`SUBSTRINGS`] occur in `compact` (bit i for entry i).
+    subs: u64,
+}
+
+/// Substrings of the compact key looked for by the rules, found in one Aho-Corasick pass.
+const SUBSTRINGS: &[&str] = &[
+    "accesskey",
+    "accesstoken",
+    "addressline",
+    "apikey",
+    "authtoken",
+    "bearertoken",
+    "bloodgroup",
+    "bloodpressure",
+    "bloodtype",
+    "clientsecret",
+    "clinicalnote",
+    "encryptionkey",
+    "faceembedding",
+    "facetemplate",
+    "facialgeometry",
+    "fingerprintimage",
+    "fingerprinttemplate",
+    "healthcondition",
+    "healthdata",
+    "healthstatus",
+    "heartrate",
+    "laborunion",
+    "labresult",
+    "medicalcondition",
+    "medicalhistory",
+    "medicalrecord",
+    "mentalhealth",
+    "partyaffiliation",
+    "password",
+    "privatekey",
+    "refreshtoken",
+    "secretaccesskey",
+    "secretkey",
+    "sessionid",
+    "sessiontoken",
+    "sexlife",
+    "sexualorientation",
+    "signingkey",
+    "socialsecurity",
+    "tradeunion",
+    "unionmember",
+];
+const S_ACCESSKEY: u64 = 1 << 0;
+const S_ACCESSTOKEN: u64 = 1 << 1;
+const S_ADDRESSLINE: u64 = 1 << 2;
+const S_APIKEY: u64 = 1 << 3;
+const S_AUTHTOKEN: u64 = 1 << 4;
+const S_BEARERTOKEN: u64 = 1 << 5;
+const S_BLOODGROUP: u64 = 1 << 6;
+const S_BLOODPRESSURE: u64 = 1 << 7;
+const S_BLOODTYPE: u64 = 1 << 8;
+const S_CLIENTSECRET: u64 = 1 << 9;
+const S_CLINICALNOTE: u64 = 1 << 10;
+const S_ENCRYPTIONKEY: u64 = 1 << 11;
+const S_FACEEMBEDDING: u64 = 1 << 12;
+const S_FACETEMPLATE: u64 = 1 << 13;
+const S_FACIALGEOMETRY: u64 = 1 << 14;
+const S_FINGERPRINTIMAGE: u64 = 1 << 15;
+const S_FINGERPRINTTEMPLATE: u64 = 1 << 16;
+const S_HEALTHCONDITION: u64 = 1 << 17;
+const S_HEALTHDATA: u64 = 1 << 18;
+const S_HEALTHSTATUS: u64 = 1 << 19;
+const S_HEARTRATE: u64 = 1 << 20;
+const S_LABORUNION: u64 = 1 << 21;
+const S_LABRESULT: u64 = 1 << 22;
+const S_MEDICALCONDITION: u64 = 1 << 23;
+const S_MEDICALHISTORY: u64 = 1 << 24;
+const S_MEDICALRECORD: u64 = 1 << 25;
+const S_MENTALHEALTH: u64 = 1 << 26;
+const S_PARTYAFFILIATION: u64 = 1 << 27;
+const S_PASSWORD: u64 = 1 << 28;
+const S_PRIVATEKEY: u64 = 1 << 29;
+const S_REFRESHTOKEN: u64 = 1 << 30;
+const S_SECRETACCESSKEY: u64 = 1 << 31;
+const S_SECRETKEY: u64 = 1 << 32;
+const S_SESSIONID: u64 = 1 << 33;
+const S_SESSIONTOKEN: u64 = 1 << 34;
+const S_SEXLIFE: u64 = 1 << 35;
+const S_SEXUALORIENTATION: u64 = 1 << 36;
+const S_SIGNINGKEY: u64 = 1 << 37;
+const S_SOCIALSECURITY: u64 = 1 << 38;
+const S_TRADEUNION: u64 = 1 << 39;
+const S_UNIONMEMBER: u64 = 1 << 40;
+
+fn substring_automaton() -> Option<&'static aho_corasick::AhoCorasick> {
+    static AUTOMATON: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    AUTOMATON.get_or_init(|| aho_corasick::AhoCorasick::new(SUBSTRINGS).ok()).as_ref()
+}
+
+const F_SECRET_VETO: u8 = 1;
+const F_NOT_PERSONAL: u8 = 2;
+const F_PERSON_PARENT: u8 = 4;
+
+/// The big word lists as one lookup table: word → which lists hold it. Built once.
+fn word_flags() -> &'static std::collections::HashMap<&'static str, u8> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = std::collections::HashMap::new();
+        for (list, flag) in
+            [(SECRET_VETO, F_SECRET_VETO), (NOT_PERSONAL, F_NOT_PERSONAL), (PERSON_PARENTS, F_PERSON_PARENT)]
+        {
+            for word in list {
+                *table.entry(*word).or_insert(0) |= flag;
+            }
+        }
+        table
+    })
 }
 
 impl KeyWords {
@@ -97,6 +213,14 @@ impl KeyWords {
 
     pub(crate) fn words(&self) -> impl Iterator<Item = &str> + '_ {
         self.bounds.iter().filter_map(|&(start, end)| self.compact.get(start..end))
+    }
+
+    fn has_sub(&self, sub: u64) -> bool {
+        self.subs & sub != 0
+    }
+
+    fn has_flag(&self, flag: u8) -> bool {
+        self.flags & flag != 0
     }
 
     pub(crate) fn has(&self, word: &str) -> bool {
@@ -113,9 +237,64 @@ impl KeyWords {
     pub(crate) fn parse(&mut self, key: &str) {
         self.compact.clear();
         self.bounds.clear();
+        self.flags = 0;
+        self.subs = 0;
         if key.len() > MAX_KEY_BYTES {
             return;
         }
+        if key.is_ascii() {
+            self.parse_ascii(key.as_bytes());
+        } else {
+            self.parse_unicode(key);
+        }
+        let table = word_flags();
+        self.flags = self.words().fold(0, |flags, word| flags | table.get(word).copied().unwrap_or(0));
+        self.find_substrings();
+    }
+
+    fn find_substrings(&mut self) {
+        if let Some(automaton) = substring_automaton() {
+            for m in automaton.find_overlapping_iter(self.compact.as_str()) {
+                self.subs |= 1u64 << m.pattern().as_usize();
+            }
+        } else {
+            // Cannot happen (the strings are constants); fall back to plain searches.
+            for (i, sub) in SUBSTRINGS.iter().enumerate() {
+                if self.compact.contains(sub) {
+                    self.subs |= 1u64 << i;
+                }
+            }
+        }
+    }
+
+    fn parse_ascii(&mut self, key: &[u8]) {
+        let mut start = 0usize;
+        let mut prev: Option<u8> = None;
+        for (i, &c) in key.iter().enumerate() {
+            if !c.is_ascii_alphanumeric() {
+                self.close_word(&mut start);
+                prev = None;
+                continue;
+            }
+            if let Some(p) = prev {
+                let next_lower = key.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let boundary = (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+                    || (p.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower)
+                    || (p.is_ascii_digit() != c.is_ascii_digit());
+                if boundary {
+                    self.close_word(&mut start);
+                }
+            }
+            if self.bounds.len() >= MAX_KEY_WORDS {
+                break;
+            }
+            self.compact.push(char::from(c.to_ascii_lowercase()));
+            prev = Some(c);
+        }
+        self.close_word(&mut start);
+    }
+
+    fn parse_unicode(&mut self, key: &str) {
         let mut chars = key.chars().peekable();
         let mut start = 0usize;
         let mut prev: Option<char> = None;
@@ -349,53 +528,56 @@ const NOT_PERSONAL: &[&str] = &[
     "cents",
 ];
 
+/// Parents whose bare `name` child is a person's name.
+const PERSON_PARENTS: &[&str] = &[
+    "user",
+    "customer",
+    "contact",
+    "owner",
+    "author",
+    "holder",
+    "cardholder",
+    "patient",
+    "employee",
+    "member",
+    "recipient",
+    "sender",
+    "person",
+    "profile",
+    "beneficiary",
+    "payer",
+    "payee",
+    "guest",
+    "passenger",
+    "traveler",
+    "traveller",
+    "applicant",
+    "driver",
+    "student",
+    "client",
+    "buyer",
+    "spouse",
+    "assignee",
+    "reporter",
+    "requester",
+    "attendee",
+    "subscriber",
+    "emergency",
+    "signer",
+    "billing",
+    "shipping",
+    "people",
+    "users",
+    "subject",
+    "customers",
+    "contacts",
+    "employees",
+    "members",
+    "patients",
+];
+
 fn person_parent(words: &KeyWords) -> bool {
-    words.has_any(&[
-        "user",
-        "customer",
-        "contact",
-        "owner",
-        "author",
-        "holder",
-        "cardholder",
-        "patient",
-        "employee",
-        "member",
-        "recipient",
-        "sender",
-        "person",
-        "profile",
-        "beneficiary",
-        "payer",
-        "payee",
-        "guest",
-        "passenger",
-        "traveler",
-        "traveller",
-        "applicant",
-        "driver",
-        "student",
-        "client",
-        "buyer",
-        "spouse",
-        "assignee",
-        "reporter",
-        "requester",
-        "attendee",
-        "subscriber",
-        "emergency",
-        "signer",
-        "billing",
-        "shipping",
-        "people",
-        "users",
-        "subject",
-        "customers",
-        "contacts",
-        "employees",
-        "members",
-        "patients",
-    ])
+    words.has_flag(F_PERSON_PARENT)
 }
 
 pub(crate) fn address_parent(words: &KeyWords) -> bool {
@@ -588,10 +770,10 @@ fn exact(compact: &str, parent: &KeyWords) -> Option<KeyHint> {
 
 fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
     let compact = words.compact();
-    let veto = words.has_any(SECRET_VETO);
+    let veto = words.has_flag(F_SECRET_VETO);
     // Password hashes before passwords: `password_hash`, `hashed_password`, `pwdDigest`.
     let password_word = words.has_any(&["password", "passwd", "pwd", "passphrase", "passcode"])
-        || compact.contains("password")
+        || words.has_sub(S_PASSWORD)
         || (words.has("pass")
             && words.bounds.len() <= 2
             && !words.has_any(&["boarding", "bus", "day", "season"]));
@@ -601,10 +783,10 @@ fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
     if password_word && !veto && !words.has("salt") {
         return Some(KeyHint::Password);
     }
-    if compact.contains("secretaccesskey") || (words.has("aws") && words.has("secret")) {
+    if words.has_sub(S_SECRETACCESSKEY) || (words.has("aws") && words.has("secret")) {
         return Some(KeyHint::AwsSecret);
     }
-    if compact.contains("sessionid") || compact.contains("sessiontoken") || compact.ends_with("sessionkey") {
+    if words.has_sub(S_SESSIONID) || words.has_sub(S_SESSIONTOKEN) || compact.ends_with("sessionkey") {
         return Some(KeyHint::Session);
     }
     let secret_word = words.has_any(&[
@@ -621,17 +803,17 @@ fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
         "masterkey",
         "authkey",
         "webhooksecret",
-    ]) || compact.contains("apikey")
-        || compact.contains("accesskey")
-        || compact.contains("secretkey")
-        || compact.contains("privatekey")
-        || compact.contains("signingkey")
-        || compact.contains("encryptionkey")
-        || compact.contains("clientsecret")
-        || compact.contains("authtoken")
-        || compact.contains("accesstoken")
-        || compact.contains("refreshtoken")
-        || compact.contains("bearertoken")
+    ]) || words.has_sub(S_APIKEY)
+        || words.has_sub(S_ACCESSKEY)
+        || words.has_sub(S_SECRETKEY)
+        || words.has_sub(S_PRIVATEKEY)
+        || words.has_sub(S_SIGNINGKEY)
+        || words.has_sub(S_ENCRYPTIONKEY)
+        || words.has_sub(S_CLIENTSECRET)
+        || words.has_sub(S_AUTHTOKEN)
+        || words.has_sub(S_ACCESSTOKEN)
+        || words.has_sub(S_REFRESHTOKEN)
+        || words.has_sub(S_BEARERTOKEN)
         || (words.has("key")
             && words.has_any(&["api", "access", "auth", "private", "secret", "license", "app"]));
     if secret_word && !veto {
@@ -666,10 +848,10 @@ fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
     if words.has_any(&["zip", "postcode", "zipcode"]) || compact.ends_with("postalcode") {
         return Some(KeyHint::PostCode);
     }
-    if words.has("street") || compact.contains("addressline") || compact.ends_with("streetaddress") {
+    if words.has("street") || words.has_sub(S_ADDRESSLINE) || compact.ends_with("streetaddress") {
         return Some(KeyHint::Street);
     }
-    if words.has("ssn") || compact.contains("socialsecurity") {
+    if words.has("ssn") || words.has_sub(S_SOCIALSECURITY) {
         return Some(KeyHint::Ssn);
     }
     if words.has("passport")
@@ -710,14 +892,13 @@ fn by_words(words: &KeyWords, parent: &KeyWords) -> Option<KeyHint> {
     if words.has_any(&["version", "firmware", "release", "kernel"]) {
         return Some(KeyHint::Version);
     }
-    if words.has_any(NOT_PERSONAL) {
+    if words.has_flag(F_NOT_PERSONAL) {
         return Some(KeyHint::NotPersonal);
     }
     None
 }
 
 fn special_category(words: &KeyWords) -> Option<KeyHint> {
-    let compact = words.compact();
     let health = words.has_any(&[
         "diagnosis",
         "diagnoses",
@@ -746,19 +927,19 @@ fn special_category(words: &KeyWords) -> Option<KeyHint> {
         "prognosis",
         "comorbidities",
         "bmi",
-    ]) || compact.contains("medicalrecord")
-        || compact.contains("medicalhistory")
-        || compact.contains("medicalcondition")
-        || compact.contains("healthcondition")
-        || compact.contains("healthstatus")
-        || compact.contains("bloodtype")
-        || compact.contains("bloodgroup")
-        || compact.contains("bloodpressure")
-        || compact.contains("heartrate")
-        || compact.contains("mentalhealth")
-        || compact.contains("labresult")
-        || compact.contains("healthdata")
-        || compact.contains("clinicalnote");
+    ]) || words.has_sub(S_MEDICALRECORD)
+        || words.has_sub(S_MEDICALHISTORY)
+        || words.has_sub(S_MEDICALCONDITION)
+        || words.has_sub(S_HEALTHCONDITION)
+        || words.has_sub(S_HEALTHSTATUS)
+        || words.has_sub(S_BLOODTYPE)
+        || words.has_sub(S_BLOODGROUP)
+        || words.has_sub(S_BLOODPRESSURE)
+        || words.has_sub(S_HEARTRATE)
+        || words.has_sub(S_MENTALHEALTH)
+        || words.has_sub(S_LABRESULT)
+        || words.has_sub(S_HEALTHDATA)
+        || words.has_sub(S_CLINICALNOTE);
     if health && !words.has_any(&["id", "count", "url", "enabled", "date", "at"]) {
         return Some(KeyHint::Health);
     }
@@ -768,25 +949,25 @@ fn special_category(words: &KeyWords) -> Option<KeyHint> {
     if words.has_any(&["ethnicity", "ethnic", "racial"]) || words.compact() == "race" {
         return Some(KeyHint::Ethnicity);
     }
-    if words.has_any(&["sexuality"]) || compact.contains("sexualorientation") || compact.contains("sexlife") {
+    if words.has_any(&["sexuality"]) || words.has_sub(S_SEXUALORIENTATION) || words.has_sub(S_SEXLIFE) {
         return Some(KeyHint::SexualOrientation);
     }
-    if words.has("political") || compact.contains("partyaffiliation") {
+    if words.has("political") || words.has_sub(S_PARTYAFFILIATION) {
         return Some(KeyHint::Political);
     }
     if words.has_any(&["biometric", "biometrics", "faceprint", "voiceprint", "iris", "retina", "palmprint"])
-        || compact.contains("fingerprinttemplate")
-        || compact.contains("facetemplate")
-        || compact.contains("faceembedding")
-        || compact.contains("facialgeometry")
-        || compact.contains("fingerprintimage")
+        || words.has_sub(S_FINGERPRINTTEMPLATE)
+        || words.has_sub(S_FACETEMPLATE)
+        || words.has_sub(S_FACEEMBEDDING)
+        || words.has_sub(S_FACIALGEOMETRY)
+        || words.has_sub(S_FINGERPRINTIMAGE)
     {
         return Some(KeyHint::Biometric);
     }
     if words.has_any(&["genetic", "genome", "genotype", "dna"]) {
         return Some(KeyHint::Genetic);
     }
-    if compact.contains("tradeunion") || compact.contains("unionmember") || compact.contains("laborunion") {
+    if words.has_sub(S_TRADEUNION) || words.has_sub(S_UNIONMEMBER) || words.has_sub(S_LABORUNION) {
         return Some(KeyHint::TradeUnion);
     }
     None
@@ -794,7 +975,7 @@ fn special_category(words: &KeyWords) -> Option<KeyHint> {
 
 /// True when the words name an identifier, counter or code (`order`, `ticket`, `id`).
 pub(crate) fn is_identifier(words: &KeyWords) -> bool {
-    words.has_any(NOT_PERSONAL)
+    words.has_flag(F_NOT_PERSONAL)
 }
 
 /// True when the parent names a person (for a bare `name` child).
