@@ -111,6 +111,9 @@ enum Pat {
 
 const B: &str = r"(?-u:\b)";
 
+/// Capacity of the lazy DFA cache of the value-pattern set, per thread.
+pub const LAZY_DFA_BYTES: usize = 4 << 20;
+
 /// Number of value patterns (the length of [`patterns`]).
 const PATTERN_COUNT: usize = 31;
 
@@ -281,7 +284,12 @@ impl Classifier {
                 Err(_) => debug_assert!(false, "built-in pattern {pat:?} does not compile"),
             }
         }
-        let set = RegexSet::new(&sources).unwrap_or_else(|_| RegexSet::empty());
+        // The lazy DFA of the union grows on demand; 4 MiB per thread (twice the default)
+        // keeps it from being rebuilt while traffic varies.
+        let set = regex::RegexSetBuilder::new(&sources)
+            .dfa_size_limit(LAZY_DFA_BYTES)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
         debug_assert_eq!(set.len(), PATTERN_COUNT);
         // Literal strings always build; without the automaton every value would simply go
         // through the set.

@@ -49,7 +49,8 @@
 //! | detections per call ([`MAX_DETECTIONS`]) | 256 |
 //! | matches of one pattern per field ([`MAX_MATCHES_PER_PATTERN`]) | 16 |
 //! | field-name length normalised | 96 bytes, 8 words |
-//! | field names memoised per thread | 4,096 (emptied when full) |
+//! | field names memoised per thread | 4,096 slots, direct-mapped |
+//! | lazy DFA cache of the value patterns ([`LAZY_DFA_BYTES`]) | 4 MiB per thread |
 //! | JWT decoded ([`jwt::MAX_JWT_BYTES`]) | 16 KiB |
 //! | user pattern size (compiled) | 1 MiB each, 64 custom types |
 //!
@@ -83,8 +84,8 @@ pub mod types;
 pub mod validate;
 
 pub use classify::{
-    Classifier, DEFAULT_MIN_CONFIDENCE, Detection, Limits, MAX_CALL_BYTES, MAX_DETECTIONS, MAX_FIELD_BYTES,
-    MAX_FIELDS, MAX_MATCHES_PER_PATTERN,
+    Classifier, DEFAULT_MIN_CONFIDENCE, Detection, LAZY_DFA_BYTES, Limits, MAX_CALL_BYTES, MAX_DETECTIONS,
+    MAX_FIELD_BYTES, MAX_FIELDS, MAX_MATCHES_PER_PATTERN,
 };
 pub use config::{ConfigError, CustomTypeConfig, RedactionConfig, RedactionMode, SensitiveConfig};
 pub use redact::Redactor;
