@@ -223,3 +223,23 @@ fn caps_bound_the_work() {
     assert_eq!(classifier.classify_fields_examined(&fields, &mut out), 1);
     assert!(out.is_empty());
 }
+
+#[test]
+fn classifier_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Classifier>();
+    let classifier = std::sync::Arc::new(Classifier::builtin());
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let classifier = std::sync::Arc::clone(&classifier);
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                classifier.classify_fields(&[body("/email", json!("ann@example.com"))], &mut out);
+                out.len()
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap(), 1);
+    }
+}
