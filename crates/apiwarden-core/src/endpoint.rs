@@ -140,6 +140,12 @@ pub struct Endpoint {
     pub last_seen_us: i64,
     pub latency: LatencySummary,
     pub examples: Vec<ExampleCall>,
+    /// Sensitive data types seen in its calls, per field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<crate::discovery::TagStats>,
+    /// Posture checks its calls failed (turned into findings by the posture analyzer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posture: Vec<crate::discovery::PostureStats>,
 }
 
 impl Endpoint {

@@ -23,6 +23,7 @@ pub mod endpoint;
 pub mod field;
 pub mod finding;
 pub mod har;
+pub mod inspect;
 pub mod jsonl;
 pub mod model;
 pub mod openapi;

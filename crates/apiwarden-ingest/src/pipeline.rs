@@ -32,6 +32,7 @@ use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::decode::{DecodeLimits, DecoderRegistry};
 use apiwarden_core::discovery::{InventoryState, Observer, ObserverConfig, TemplateOverride, host_endpoints};
 use apiwarden_core::har::{HarLimits, entry_to_call};
+use apiwarden_core::inspect::Inspector;
 use apiwarden_core::jsonl::line_to_call;
 use apiwarden_core::{ApiCall, CallId};
 use apiwarden_store::{Commit, HostUpdate, IngestRun, Store, StoreError};
@@ -155,12 +156,28 @@ pub struct Ingestor<'a> {
     config: IngestConfig,
     observer: Observer,
     registry: DecoderRegistry,
+    inspector: Option<Arc<dyn Inspector>>,
 }
 
 impl<'a> Ingestor<'a> {
     pub fn new(store: &'a mut dyn Store, config: IngestConfig) -> Ingestor<'a> {
         let observer = Observer::new(config.observer.clone());
-        Ingestor { store, spec: None, config, observer, registry: DecoderRegistry::default() }
+        Ingestor {
+            store,
+            spec: None,
+            config,
+            observer,
+            registry: DecoderRegistry::default(),
+            inspector: None,
+        }
+    }
+
+    /// Runs `inspector` (sensitive data, posture checks) on every observed call and stores
+    /// the findings it derives. Without one, stored traffic findings are left as they are.
+    pub fn with_inspector(mut self, inspector: Option<Arc<dyn Inspector>>) -> Self {
+        self.observer = self.observer.with_inspector(inspector.clone());
+        self.inspector = inspector;
+        self
     }
 
     /// Templates from a user's spec win over inferred ones.
@@ -359,17 +376,19 @@ impl<'a> Ingestor<'a> {
                     Cow::Owned(state)
                 };
                 let endpoints = host_endpoints(&state, self.spec.map(|s| s as &dyn TemplateOverride));
-                merged.push((host.clone(), loaded.version, state, endpoints));
+                let findings = self.inspector.as_ref().map(|i| i.host_findings(&endpoints));
+                merged.push((host.clone(), loaded.version, state, endpoints, findings));
             }
             let commit = Commit {
                 calls: ids,
                 hosts: merged
                     .iter()
-                    .map(|(host, version, state, endpoints)| HostUpdate {
+                    .map(|(host, version, state, endpoints, findings)| HostUpdate {
                         host,
                         expected_version: *version,
                         state,
                         endpoints,
+                        findings: findings.as_deref(),
                     })
                     .collect(),
             };
@@ -392,11 +411,13 @@ impl<'a> Ingestor<'a> {
         for host in &hosts {
             let loaded = self.store.load_host(host)?;
             let endpoints = host_endpoints(&loaded.state, self.spec.map(|s| s as &dyn TemplateOverride));
+            let findings = self.inspector.as_ref().map(|i| i.host_findings(&endpoints));
             let update = HostUpdate {
                 host,
                 expected_version: loaded.version,
                 state: &loaded.state,
                 endpoints: &endpoints,
+                findings: findings.as_deref(),
             };
             self.store.commit(&Commit { calls: &[], hosts: vec![update] })?;
         }

@@ -92,6 +92,7 @@ fn bench_store(c: &mut Criterion) {
                     expected_version: 0,
                     state: &state,
                     endpoints: &endpoints,
+                    findings: None,
                 };
                 store.commit(&Commit { calls: &batch, hosts: vec![update] }).unwrap();
                 drop(store);
@@ -112,6 +113,7 @@ fn bench_store(c: &mut Criterion) {
                 expected_version: wide_version,
                 state: &wide,
                 endpoints: &endpoints,
+                findings: None,
             };
             store.commit(&Commit { calls: &[], hosts: vec![update] }).unwrap();
             wide_version += 1;

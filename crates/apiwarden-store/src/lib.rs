@@ -63,6 +63,10 @@ pub struct HostUpdate<'a> {
     pub state: &'a HostInventory,
     /// The endpoints materialised from `state`; they replace the host's stored endpoints.
     pub endpoints: &'a [Endpoint],
+    /// Findings derived from `state` (sensitive data, posture): they replace the host's
+    /// stored traffic findings; `None` leaves those as they are. Findings from other sources
+    /// are never touched.
+    pub findings: Option<&'a [Finding]>,
 }
 
 /// One atomic write of an ingest batch.

@@ -13,14 +13,14 @@
 //!
 //! ## Schema
 //! The tables are created by the numbered SQL files in `src/migrations/`, which document
-//! every column. In short (schema version 1):
+//! every column. In short (schema version 2):
 //!
 //! | table         | key                          | holds                                      |
 //! |---------------|------------------------------|--------------------------------------------|
 //! | `calls`       | `id` (16-byte BLOB)          | every recorded [`CallId`], WITHOUT ROWID    |
 //! | `host_state`  | `host`                       | `version` + `HostInventory` JSON            |
 //! | `endpoints`   | `host`, `template`, `method` | `Endpoint` JSON + calls / first / last seen |
-//! | `findings`    | `id`                         | `Finding` JSON + severity, host, counts     |
+//! | `findings`    | `id`                         | `Finding` JSON + severity, host, counts, source (`traffic` or `external`) |
 //! | `specs`       | `origin`                     | user OpenAPI documents                      |
 //! | `ingest_runs` | autoincrement `id`           | `IngestRun` JSON + start / finish times     |
 //!
@@ -104,8 +104,10 @@ const IN_CHUNK: usize = 900;
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Ordered schema migrations; the version of `MIGRATIONS[i]` is `i + 1`.
-const MIGRATIONS: &[Migration] =
-    &[Migration { name: "initial schema", sql: include_str!("migrations/0001_initial.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { name: "initial schema", sql: include_str!("migrations/0001_initial.sql") },
+    Migration { name: "finding source", sql: include_str!("migrations/0002_finding_source.sql") },
+];
 
 struct Migration {
     name: &'static str,
@@ -414,6 +416,10 @@ struct EncodedHost<'a> {
     endpoints: Vec<(&'a Endpoint, String)>,
 }
 
+/// `findings.source` of findings derived from a host's traffic (see migration 2).
+const TRAFFIC_SOURCE: &str = "traffic";
+const EXTERNAL_SOURCE: &str = "external";
+
 fn encode_host<'a>(update: &'a HostUpdate<'a>) -> StoreResult<EncodedHost<'a>> {
     let host = update.host;
     if update.state.host != host {
@@ -432,6 +438,14 @@ fn encode_host<'a>(update: &'a HostUpdate<'a>) -> StoreResult<EncodedHost<'a>> {
             )));
         }
         endpoints.push((endpoint, to_json(endpoint, || format!("endpoint {}", endpoint.key))?));
+    }
+    for finding in update.findings.unwrap_or_default() {
+        if finding.endpoint.as_ref().is_none_or(|key| key.host != host) {
+            return Err(StoreError::Database(format!(
+                "cannot commit host {host:?}: traffic finding {:?} is not about one of its endpoints",
+                finding.id
+            )));
+        }
     }
     Ok(EncodedHost { update, state, endpoints })
 }
@@ -497,6 +511,15 @@ fn write_host(tx: &rusqlite::Transaction<'_>, host: &EncodedHost<'_>, now: i64) 
             Err(e) => return Err(db_error(&context(), e)),
         }
     }
+    // Traffic findings are recomputed from the whole state: replace, never add.
+    if let Some(findings) = host.update.findings {
+        tx.prepare_cached("DELETE FROM findings WHERE host = ?1 AND source = ?2")
+            .and_then(|mut stmt| stmt.execute(rusqlite::params![name, TRAFFIC_SOURCE]))
+            .map_err(|e| db_error(&context(), e))?;
+        for finding in findings {
+            upsert_finding(tx, finding, TRAFFIC_SOURCE)?;
+        }
+    }
     Ok(())
 }
 
@@ -504,16 +527,16 @@ fn endpoint_key_columns(row: &Row<'_>) -> rusqlite::Result<(String, String, Stri
     Ok((row.get(0)?, row.get(1)?, row.get(2)?))
 }
 
-fn upsert_finding(tx: &rusqlite::Transaction<'_>, finding: &Finding) -> StoreResult<()> {
+fn upsert_finding(tx: &rusqlite::Transaction<'_>, finding: &Finding, source: &str) -> StoreResult<()> {
     let context = || format!("writing finding {:?}", finding.id);
     let data = to_json(finding, || format!("finding {:?}", finding.id))?;
     tx.prepare_cached(
-        "INSERT INTO findings (id, severity, category, rule, host, count, first_seen_us, last_seen_us, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO findings (id, severity, category, rule, host, count, first_seen_us, last_seen_us, data, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET
              severity = excluded.severity, category = excluded.category, rule = excluded.rule,
              host = excluded.host, count = excluded.count, first_seen_us = excluded.first_seen_us,
-             last_seen_us = excluded.last_seen_us, data = excluded.data",
+             last_seen_us = excluded.last_seen_us, data = excluded.data, source = excluded.source",
     )
     .and_then(|mut stmt| {
         stmt.execute(rusqlite::params![
@@ -526,6 +549,7 @@ fn upsert_finding(tx: &rusqlite::Transaction<'_>, finding: &Finding) -> StoreRes
             finding.first_seen_us,
             finding.last_seen_us,
             data,
+            source,
         ])
     })
     .map_err(|e| db_error(&context(), e))?;
@@ -716,9 +740,9 @@ impl Store for SqliteStore {
             match stored {
                 Some(mut merged) => {
                     merged.merge(finding);
-                    upsert_finding(&tx, &merged)?;
+                    upsert_finding(&tx, &merged, EXTERNAL_SOURCE)?;
                 }
-                None => upsert_finding(&tx, finding)?,
+                None => upsert_finding(&tx, finding, EXTERNAL_SOURCE)?,
             }
         }
         tx.commit().map_err(|e| db_error(context, e))
@@ -880,7 +904,13 @@ mod tests {
         store
             .commit(&Commit {
                 calls: &ids,
-                hosts: vec![HostUpdate { host: "h", expected_version: 0, state: &state, endpoints: &[] }],
+                hosts: vec![HostUpdate {
+                    host: "h",
+                    expected_version: 0,
+                    state: &state,
+                    endpoints: &[],
+                    findings: None,
+                }],
             })
             .unwrap();
         assert_eq!(store.load_host("h").unwrap(), VersionedHost { version: 1, state });

@@ -51,7 +51,10 @@ fn commit_host(
     state: &HostInventory,
     endpoints: &[Endpoint],
 ) -> Result<(), StoreError> {
-    store.commit(&Commit { calls, hosts: vec![HostUpdate { host, expected_version, state, endpoints }] })
+    store.commit(&Commit {
+        calls,
+        hosts: vec![HostUpdate { host, expected_version, state, endpoints, findings: None }],
+    })
 }
 
 fn raw(path: &Path) -> rusqlite::Connection {
@@ -230,8 +233,20 @@ fn commit_and_load_round_trip() {
         .commit(&Commit {
             calls: &ids(0..15),
             hosts: vec![
-                HostUpdate { host: "b.example", expected_version: 0, state: &b, endpoints: &b_eps },
-                HostUpdate { host: "a.example", expected_version: 0, state: &a, endpoints: &a_eps },
+                HostUpdate {
+                    host: "b.example",
+                    expected_version: 0,
+                    state: &b,
+                    endpoints: &b_eps,
+                    findings: None,
+                },
+                HostUpdate {
+                    host: "a.example",
+                    expected_version: 0,
+                    state: &a,
+                    endpoints: &a_eps,
+                    findings: None,
+                },
             ],
         })
         .unwrap();

@@ -35,6 +35,11 @@ pub struct Cli {
     /// More log output on stderr (-v: info, -vv: debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Configuration file (TOML). Its `[sensitive]` section switches data types off, adds
+    /// your own types and sets the redaction policy (docs/sensitive-data.md).
+    #[arg(long, global = true, env = "APIWARDEN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -47,6 +52,9 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Show the endpoints the store knows.
     Inventory(InventoryArgs),
+    /// List the findings in the store: sensitive data exposure and posture problems seen
+    /// in traffic, most severe first.
+    Findings(FindingsArgs),
     /// OpenAPI import and export.
     #[command(subcommand)]
     Openapi(OpenapiCommand),
@@ -75,6 +83,10 @@ pub struct SourceArgs {
     /// Keep static files (scripts, styles, images, fonts) and CORS preflights in the inventory.
     #[arg(long)]
     pub keep_noise: bool,
+    /// Skip sensitive-data classification and posture checks (faster). Findings stored by
+    /// earlier runs are kept as they are.
+    #[arg(long)]
+    pub no_sensitive: bool,
     /// Largest body decoded for schema inference, in bytes.
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
     pub max_body_bytes: usize,
@@ -108,6 +120,41 @@ pub struct IngestArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct FindingsArgs {
+    /// Only findings about this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Only findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> apiwarden_core::Severity {
+        use apiwarden_core::Severity;
+        match self {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
 pub struct InventoryArgs {
     /// Only this host.
     #[arg(long)]
@@ -115,6 +162,10 @@ pub struct InventoryArgs {
     /// Print endpoints as JSON (an array of inventory entries).
     #[arg(long)]
     pub json: bool,
+    /// Show the sensitive data types each endpoint carries, per field, instead of the
+    /// endpoint table.
+    #[arg(long)]
+    pub sensitive: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,10 +9,11 @@ use apiwarden_core::Endpoint;
 use apiwarden_core::discovery::ObserverConfig;
 use apiwarden_core::openapi::{ExportOptions, export, to_json_pretty, to_yaml};
 use apiwarden_ingest::{IngestConfig, IngestReport, Ingestor};
-use apiwarden_store::{SqliteStore, Store, StoredSpec};
+use apiwarden_store::{FindingFilter, SqliteStore, Store, StoredSpec};
 
 use crate::cli::{
-    AnalyzeArgs, Cli, Command, DocFormat, ExportArgs, IngestArgs, InventoryArgs, OpenapiCommand, SourceArgs,
+    AnalyzeArgs, Cli, Command, DocFormat, ExportArgs, FindingsArgs, IngestArgs, InventoryArgs,
+    OpenapiCommand, SourceArgs,
 };
 use crate::progress::TerminalProgress;
 use crate::render;
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze(args) => analyze(cli, args),
         Command::Ingest(args) => ingest(cli, args),
         Command::Inventory(args) => inventory(cli, args),
+        Command::Findings(args) => findings(cli, args),
         Command::Openapi(OpenapiCommand::Export(args)) => export_openapi(cli, args),
     }
 }
@@ -85,6 +87,7 @@ fn demo(cli: &Cli, openapi: Option<&Path>, json: bool) -> anyhow::Result<ExitCod
             inputs: vec![har],
             spec: None,
             keep_noise: false,
+            no_sensitive: false,
             max_body_bytes: 1024 * 1024,
             max_entry_bytes: 64 * 1024 * 1024,
         },
@@ -100,11 +103,16 @@ fn demo(cli: &Cli, openapi: Option<&Path>, json: bool) -> anyhow::Result<ExitCod
 fn analyze(cli: &Cli, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let mut store = SqliteStore::open_in_memory().map_err(|err| anyhow::anyhow!("{err}"))?;
     let specs = load_specs(args.source.spec.as_deref(), cli.quiet)?;
+    let inspector = crate::config::inspector(cli.config.as_deref(), args.source.no_sensitive)?;
     let progress = TerminalProgress::new(cli.quiet);
     let report = Ingestor::new(&mut store, config_for(&args.source))
         .with_spec(Some(&specs))
+        .with_inspector(inspector)
         .ingest(&args.source.inputs, &progress)?;
     let endpoints = store.endpoints(args.host.as_deref()).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let findings = store
+        .findings(&FindingFilter { host: args.host.clone(), min_severity: None })
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
     if let Some(path) = &args.openapi {
         let format =
             if path.extension().is_some_and(|e| e == "json") { DocFormat::Json } else { DocFormat::Yaml };
@@ -118,7 +126,7 @@ fn analyze(cli: &Cli, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     if args.json {
-        let value = serde_json::json!({ "report": report, "endpoints": endpoints });
+        let value = serde_json::json!({ "report": report, "endpoints": endpoints, "findings": findings });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else if !cli.quiet {
         render::endpoints_table(&mut out, &endpoints)?;
@@ -127,6 +135,7 @@ fn analyze(cli: &Cli, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
             hosts.dedup();
             hosts.len()
         };
+        render::findings_summary(&mut out, &findings, "apiwarden analyze ... --json")?;
         render::report_summary(&mut out, &report, endpoints.len(), hosts)?;
         if let Some(path) = &args.openapi {
             writeln!(out, "OpenAPI 3.1 written to {}", path.display())?;
@@ -157,8 +166,10 @@ fn ingest(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         store.put_spec(&spec).map_err(|err| anyhow::anyhow!("{err}"))?;
     }
     let specs = stored_specs(&store, cli.quiet)?;
+    let inspector = crate::config::inspector(cli.config.as_deref(), args.source.no_sensitive)?;
     let progress = TerminalProgress::new(cli.quiet);
-    let mut ingestor = Ingestor::new(&mut store, config_for(&args.source)).with_spec(Some(&specs));
+    let mut ingestor =
+        Ingestor::new(&mut store, config_for(&args.source)).with_spec(Some(&specs)).with_inspector(inspector);
     let report = ingestor.ingest(&args.source.inputs, &progress)?;
     if new_spec.is_some() {
         ingestor.retemplate_all()?;
@@ -207,10 +218,29 @@ fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if args.sensitive {
+        render::sensitive_table(&mut out, &endpoints)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     render::endpoints_table(&mut out, &endpoints)?;
     let hosts = store.hosts().map_err(|err| anyhow::anyhow!("{err}"))?;
     let runs = store.runs(1).map_err(|err| anyhow::anyhow!("{err}"))?;
     render::store_summary(&mut out, &hosts, &endpoints, runs.first())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn findings(cli: &Cli, args: &FindingsArgs) -> anyhow::Result<ExitCode> {
+    let store = open_existing_store(&cli.db)?;
+    let filter = FindingFilter { host: args.host.clone(), min_severity: args.severity.map(|s| s.severity()) };
+    let findings = store.findings(&filter).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&findings)?)?;
+    } else if findings.is_empty() {
+        writeln!(out, "No findings in {} for this filter.", cli.db.display())?;
+    } else {
+        render::findings_table(&mut out, &findings)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,5 +21,5 @@ pub use inventory::{HostInventory, InventoryState, PathKey, Seg};
 
 pub use observe::{IgnoreReason, Observer, ObserverConfig, normalize_path};
 pub use segment::SegKind;
-pub use stats::EndpointStats;
+pub use stats::{EndpointStats, PostureStats, TagStats};
 pub use template::{TemplateOverride, Templated, host_endpoints, materialize, template_host};

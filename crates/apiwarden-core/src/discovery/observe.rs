@@ -1,5 +1,7 @@
 //! The inventory analyzer: folds each call into the per-host discovery state.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::inventory::{InventoryState, MAX_SEGMENTS, PathKey, Seg};
@@ -8,6 +10,7 @@ use super::stats::{self, EndpointStats};
 use crate::analysis::{Analyzer, DecodedCall};
 use crate::decode::{decode_path_segment, parse_cookie_header, parse_query};
 use crate::endpoint::{AuthKind, ExampleCall};
+use crate::inspect::{Inspection, Inspector};
 use crate::model::ApiCall;
 
 #[derive(Clone, Debug)]
@@ -43,9 +46,21 @@ impl IgnoreReason {
 }
 
 /// The inventory analyzer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Observer {
     pub config: ObserverConfig,
+    /// Runs on every observed call; what it reports is kept per endpoint, and it masks the
+    /// examples. Without one, examples only get the built-in secret-key masking.
+    inspector: Option<Arc<dyn Inspector>>,
+}
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Observer")
+            .field("config", &self.config)
+            .field("inspector", &self.inspector.is_some())
+            .finish()
+    }
 }
 
 impl Analyzer for Observer {
@@ -66,7 +81,13 @@ impl Analyzer for Observer {
 
 impl Observer {
     pub fn new(config: ObserverConfig) -> Observer {
-        Observer { config }
+        Observer { config, inspector: None }
+    }
+
+    /// Runs `inspector` on every observed call (see [`Inspector`]).
+    pub fn with_inspector(mut self, inspector: Option<Arc<dyn Inspector>>) -> Observer {
+        self.inspector = inspector;
+        self
     }
 
     /// Whether a call belongs in the API inventory at all.
@@ -191,16 +212,42 @@ impl Observer {
             stats.latency.record(ms);
         }
 
+        if let Some(inspector) = &self.inspector {
+            let mut inspection = Inspection::default();
+            inspector.inspect(decoded, &mut inspection);
+            for tag in inspection.tags {
+                stats.note_tag(tag, call.started_at_us);
+            }
+            for hit in inspection.hits {
+                stats.note_posture(hit, call.id, call.started_at_us);
+            }
+        }
+
         let example_bytes = self.config.example_body_bytes;
+        let inspector = self.inspector.as_deref();
+        let body_text = |value: Option<&Value>| {
+            value.map(|value| match inspector {
+                Some(inspector) => {
+                    let mut value = value.clone();
+                    inspector.redact_value(&mut value);
+                    example_text(&value, example_bytes)
+                }
+                None => example_text(value, example_bytes),
+            })
+        };
+        let text = |text: String| match inspector {
+            Some(inspector) => inspector.redact_text(&text),
+            None => text,
+        };
         stats.offer_example(
             || ExampleCall {
                 call_id: call.id,
                 started_at_us: call.started_at_us,
-                path: request.path.clone(),
-                query: request.query.as_deref().map(|q| redact_query(&parse_query(q))),
+                path: text(request.path.clone()),
+                query: request.query.as_deref().map(|q| text(redact_query(&parse_query(q)))),
                 status: call.response.as_ref().map(|r| r.status),
-                request_body: decoded.request_value().map(|v| example_text(v, example_bytes)),
-                response_body: decoded.response_value().map(|v| example_text(v, example_bytes)),
+                request_body: body_text(decoded.request_value()),
+                response_body: body_text(decoded.response_value()),
             },
             call.id,
         );

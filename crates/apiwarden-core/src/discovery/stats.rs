@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::CallId;
 use crate::endpoint::{ExampleCall, LatencySummary};
+use crate::inspect::{FieldTag, PostureHit};
 use crate::schema::SchemaNode;
 
 /// Distinct parameter names kept per location; beyond it the lexically smallest are kept
@@ -17,6 +19,74 @@ pub const MAX_MEDIA_TYPES: usize = 8;
 /// Example calls kept per endpoint: those with the smallest call ids, so every ingest order
 /// keeps the same ones.
 pub const MAX_EXAMPLES: usize = 3;
+/// Sensitive (field, data type) pairs kept per endpoint; beyond it the lexically smallest
+/// keys are kept, an order-independent choice.
+pub const MAX_SENSITIVE_TAGS: usize = 128;
+/// Distinct posture hits (rule and detail) kept per endpoint, chosen the same way.
+pub const MAX_POSTURE_HITS: usize = 64;
+/// Calls kept as evidence of a posture hit: the smallest ids.
+pub const MAX_HIT_CALLS: usize = 3;
+
+/// A sensitive data type seen at one field of an endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TagStats {
+    #[serde(flatten)]
+    pub tag: FieldTag,
+    pub count: u64,
+    pub first_seen_us: i64,
+    pub last_seen_us: i64,
+}
+
+/// A posture check an endpoint's calls failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PostureStats {
+    /// The hit of the call with the smallest id (whose evidence is shown).
+    #[serde(flatten)]
+    pub hit: PostureHit,
+    pub count: u64,
+    pub first_seen_us: i64,
+    pub last_seen_us: i64,
+    /// The smallest ids of the calls that failed it.
+    pub call_ids: Vec<CallId>,
+}
+
+impl TagStats {
+    fn merge(&mut self, other: &TagStats) {
+        self.count += other.count;
+        self.first_seen_us = self.first_seen_us.min(other.first_seen_us);
+        self.last_seen_us = self.last_seen_us.max(other.last_seen_us);
+    }
+}
+
+impl PostureStats {
+    fn merge(&mut self, other: &PostureStats) {
+        let theirs_first = match (other.call_ids.first(), self.call_ids.first()) {
+            (Some(theirs), Some(ours)) => theirs < ours,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if theirs_first {
+            self.hit.clone_from(&other.hit);
+        }
+        self.count += other.count;
+        self.first_seen_us = self.first_seen_us.min(other.first_seen_us);
+        self.last_seen_us = self.last_seen_us.max(other.last_seen_us);
+        for id in &other.call_ids {
+            if !self.call_ids.contains(id) {
+                self.call_ids.push(*id);
+            }
+        }
+        self.call_ids.sort();
+        self.call_ids.truncate(MAX_HIT_CALLS);
+    }
+}
+
+/// Keeps the `cap` lexically smallest keys of `map`.
+fn keep_smallest<V>(map: &mut BTreeMap<String, V>, cap: usize) {
+    while map.len() > cap {
+        map.pop_last();
+    }
+}
 
 /// Observations of one named parameter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -230,6 +300,12 @@ pub struct EndpointStats {
     pub latency: LatencyHistogram,
     #[serde(default)]
     pub examples: Vec<ExampleCall>,
+    /// Sensitive data types seen, by [`FieldTag::key`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sensitive: BTreeMap<String, TagStats>,
+    /// Posture checks failed, by [`PostureHit::key`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub posture: BTreeMap<String, PostureStats>,
 }
 
 impl EndpointStats {
@@ -290,6 +366,51 @@ impl EndpointStats {
         self.latency.merge(&other.latency);
         for example in &other.examples {
             self.offer_example(|| example.clone(), example.call_id);
+        }
+        for (key, theirs) in &other.sensitive {
+            match self.sensitive.get_mut(key) {
+                Some(ours) => ours.merge(theirs),
+                None => {
+                    self.sensitive.insert(key.clone(), theirs.clone());
+                }
+            }
+        }
+        keep_smallest(&mut self.sensitive, MAX_SENSITIVE_TAGS);
+        for (key, theirs) in &other.posture {
+            match self.posture.get_mut(key) {
+                Some(ours) => ours.merge(theirs),
+                None => {
+                    self.posture.insert(key.clone(), theirs.clone());
+                }
+            }
+        }
+        keep_smallest(&mut self.posture, MAX_POSTURE_HITS);
+    }
+
+    /// Counts a sensitive data type seen in one call at `at_us`.
+    pub fn note_tag(&mut self, tag: FieldTag, at_us: i64) {
+        let key = tag.key();
+        match self.sensitive.get_mut(&key) {
+            Some(ours) => ours.merge(&TagStats { tag, count: 1, first_seen_us: at_us, last_seen_us: at_us }),
+            None => {
+                self.sensitive
+                    .insert(key, TagStats { tag, count: 1, first_seen_us: at_us, last_seen_us: at_us });
+                keep_smallest(&mut self.sensitive, MAX_SENSITIVE_TAGS);
+            }
+        }
+    }
+
+    /// Counts a posture check failed by call `id` at `at_us`.
+    pub fn note_posture(&mut self, hit: PostureHit, id: CallId, at_us: i64) {
+        let key = hit.key();
+        let seen =
+            PostureStats { hit, count: 1, first_seen_us: at_us, last_seen_us: at_us, call_ids: vec![id] };
+        match self.posture.get_mut(&key) {
+            Some(ours) => ours.merge(&seen),
+            None => {
+                self.posture.insert(key, seen);
+                keep_smallest(&mut self.posture, MAX_POSTURE_HITS);
+            }
         }
     }
 }

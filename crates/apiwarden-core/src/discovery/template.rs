@@ -803,6 +803,8 @@ pub fn materialize(host: &str, templated: &Templated) -> Endpoint {
         last_seen_us: stats.last_seen_us,
         latency: stats.latency.summary(),
         examples: stats.examples.clone(),
+        sensitive: stats.sensitive.values().cloned().collect(),
+        posture: stats.posture.values().cloned().collect(),
     }
 }
 

@@ -1,0 +1,504 @@
+//! The per-call posture checks. Each failure becomes a [`PostureHit`] whose evidence is
+//! already masked; discovery counts them per endpoint.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use apiwarden_core::analysis::DecodedCall;
+use apiwarden_core::inspect::PostureHit;
+use apiwarden_core::{ApiCall, Direction, Field, FieldValue, Location};
+use apiwarden_sensitive::{Builtin, Category, Detection, jwt};
+use regex::{Regex, RegexSet};
+
+use crate::TrafficInspector;
+use crate::rules::{self, Rule};
+
+/// Bytes of an error response searched for internals.
+const MAX_ERROR_BYTES: usize = 64 * 1024;
+/// Characters of context kept around a verbose-error match.
+const EVIDENCE_CONTEXT: usize = 80;
+/// JWTs decoded per call.
+const MAX_JWTS: usize = 4;
+/// A JWT living longer than this (exp − iat) is flagged.
+const LONG_JWT_LIFETIME_SECS: i64 = 7 * 24 * 3600;
+
+pub(crate) fn run(
+    inspector: &TrafficInspector,
+    decoded: &DecodedCall<'_>,
+    fields: &[Field],
+    detections: &[Detection],
+    hits: &mut Vec<PostureHit>,
+) {
+    let call = decoded.call;
+    data_in_url(detections, fields, hits);
+    let authenticated = is_authenticated(call, detections);
+    unauthenticated_response(call, authenticated, detections, hits);
+    secrets_in_response(detections, hits);
+    plain_http(call, detections, hits);
+    jwts(inspector, fields, detections, hits);
+    verbose_error(inspector, call, hits);
+    cors(call, hits);
+    security_headers(call, detections, hits);
+}
+
+fn hit(rule: Rule, detail: impl Into<String>, evidence: impl Into<String>) -> PostureHit {
+    PostureHit {
+        rule: rule.id.to_owned(),
+        detail: detail.into(),
+        title: rule.title.to_owned(),
+        severity: rule.severity,
+        category: rule.category,
+        evidence: evidence.into(),
+    }
+}
+
+fn location_name(location: Location, direction: Direction) -> &'static str {
+    match (direction, location) {
+        (Direction::Request, Location::Path) => "request path",
+        (Direction::Request, Location::Query) => "query parameter",
+        (Direction::Request, Location::Header) => "request header",
+        (Direction::Request, Location::Cookie) => "cookie",
+        (Direction::Request, Location::Body) => "request body",
+        (Direction::Response, Location::Body) => "response body",
+        (Direction::Response, Location::Header) => "response header",
+        (Direction::Response, _) => "response",
+    }
+}
+
+/// `query parameter /token`: where a detection sits, without its value.
+fn place(detection: &Detection) -> String {
+    format!("{} {}", location_name(detection.location, detection.direction), detection.path)
+}
+
+/// Tokens a login or an authenticated session legitimately carries; not "secrets" when an
+/// endpoint hands them out.
+fn is_session_token(detection: &Detection) -> bool {
+    matches!(
+        detection.data_type.builtin(),
+        Some(Builtin::Jwt | Builtin::BearerToken | Builtin::SessionId | Builtin::BasicAuth)
+    )
+}
+
+fn data_in_url(detections: &[Detection], fields: &[Field], hits: &mut Vec<PostureHit>) {
+    for detection in detections {
+        if detection.direction != Direction::Request
+            || !matches!(detection.location, Location::Query | Location::Path)
+        {
+            continue;
+        }
+        let rule = match detection.category {
+            Category::Credential => rules::CREDENTIAL_IN_URL,
+            Category::Personal | Category::Financial | Category::Special => rules::PERSONAL_DATA_IN_URL,
+        };
+        let shown = field_text(fields, detection)
+            .map(|text| apiwarden_sensitive::redact::mask(&detection.data_type, text))
+            .unwrap_or_default();
+        hits.push(hit(
+            rule,
+            format!("{}:{}:{}", detection.location.as_str(), detection.path, detection.data_type),
+            format!("{} in {} (value {shown})", detection.data_type, place(detection)),
+        ));
+    }
+}
+
+/// The text of a detection's field (or of its span).
+fn field_text<'a>(fields: &'a [Field], detection: &Detection) -> Option<&'a str> {
+    let text = match &fields.get(detection.field)?.value {
+        FieldValue::Text(text) => text.as_str(),
+        _ => return None,
+    };
+    match detection.span {
+        Some((start, end)) => text.get(start..end),
+        None => Some(text),
+    }
+}
+
+/// Whether the request carried any credential: an Authorization header, a cookie, an
+/// API-key-like header or query parameter, or credentials in its body (a login).
+fn is_authenticated(call: &ApiCall, detections: &[Detection]) -> bool {
+    let request = &call.request;
+    let header_auth = request.headers.iter().any(|header| {
+        let name = header.name.as_str();
+        name == "authorization"
+            || name == "cookie"
+            || name == "proxy-authorization"
+            || name.contains("api-key")
+            || name.contains("apikey")
+            || name.contains("auth-token")
+            || name.ends_with("-token")
+    });
+    header_auth
+        || detections.iter().any(|d| d.direction == Direction::Request && d.category == Category::Credential)
+}
+
+fn success(call: &ApiCall) -> bool {
+    call.response.as_ref().is_some_and(|r| (200..300).contains(&r.status))
+}
+
+fn unauthenticated_response(
+    call: &ApiCall,
+    authenticated: bool,
+    detections: &[Detection],
+    hits: &mut Vec<PostureHit>,
+) {
+    if authenticated || !success(call) {
+        return;
+    }
+    let types: BTreeSet<&str> = detections
+        .iter()
+        .filter(|d| d.direction == Direction::Response && d.location == Location::Body)
+        .filter(|d| d.category != Category::Personal || !is_weak_personal(d))
+        .map(|d| d.data_type.as_str())
+        .collect();
+    if types.is_empty() {
+        return;
+    }
+    let listed: Vec<&str> = types.into_iter().collect();
+    hits.push(hit(
+        rules::UNAUTHENTICATED_SENSITIVE_RESPONSE,
+        "",
+        format!(
+            "{} {} answered {} without any credential in the request, returning {}",
+            call.request.method,
+            call.request.path,
+            call.response.as_ref().map_or(0, |r| r.status),
+            listed.join(", ")
+        ),
+    ));
+}
+
+/// Personal types that public data often carries (an author's name on an article, a
+/// store's address): alone, they do not make an unauthenticated response a finding.
+fn is_weak_personal(detection: &Detection) -> bool {
+    matches!(
+        detection.data_type.builtin(),
+        Some(Builtin::PersonName | Builtin::PostalAddress | Builtin::IpAddress | Builtin::Geolocation)
+    )
+}
+
+fn secrets_in_response(detections: &[Detection], hits: &mut Vec<PostureHit>) {
+    for detection in detections {
+        if detection.direction != Direction::Response
+            || detection.category != Category::Credential
+            || is_session_token(detection)
+        {
+            continue;
+        }
+        let rule = match detection.data_type.builtin() {
+            Some(
+                Builtin::Password | Builtin::PasswordHash | Builtin::PrivateKey | Builtin::GcpServiceAccount,
+            ) => rules::SECRET_IN_RESPONSE,
+            Some(Builtin::StripePublishableKey) => continue,
+            _ => rules::KEY_IN_RESPONSE,
+        };
+        hits.push(hit(
+            rule,
+            format!("{}:{}", detection.path, detection.data_type),
+            format!("{} in {}", detection.data_type, place(detection)),
+        ));
+    }
+}
+
+fn plain_http(call: &ApiCall, detections: &[Detection], hits: &mut Vec<PostureHit>) {
+    let request = &call.request;
+    if request.scheme != "http" || is_loopback_host(&request.host) {
+        return;
+    }
+    if let Some(value) = request.header("authorization") {
+        if value.trim_start().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("basic ")) {
+            hits.push(hit(
+                rules::BASIC_AUTH_OVER_HTTP,
+                "authorization",
+                format!(
+                    "{} http://{}{} with Authorization: Basic [REDACTED]",
+                    request.method, request.host, request.path
+                ),
+            ));
+            return;
+        }
+    }
+    let mut what: BTreeSet<String> = BTreeSet::new();
+    if request.header("authorization").is_some() {
+        what.insert("Authorization header".to_owned());
+    }
+    for detection in detections {
+        if detection.direction == Direction::Request && detection.category == Category::Credential {
+            what.insert(format!(
+                "{} in {}",
+                detection.data_type,
+                location_name(detection.location, detection.direction)
+            ));
+        }
+    }
+    if what.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = what.into_iter().collect();
+    hits.push(hit(
+        rules::CREDENTIALS_OVER_HTTP,
+        "",
+        format!("{} http://{}{} carried {}", request.method, request.host, request.path, listed.join(", ")),
+    ));
+}
+
+/// Traffic to the machine itself never crosses a network.
+fn is_loopback_host(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .map_or(host, |(name, port)| if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host });
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn jwts(
+    inspector: &TrafficInspector,
+    fields: &[Field],
+    detections: &[Detection],
+    hits: &mut Vec<PostureHit>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for detection in detections {
+        if detection.data_type.builtin() != Some(Builtin::Jwt) || seen.len() >= MAX_JWTS {
+            continue;
+        }
+        let Some(text) = field_text(fields, detection) else { continue };
+        let token = text.trim().trim_start_matches("Bearer ").trim_start_matches("bearer ").trim();
+        if seen.contains(&token) {
+            continue;
+        }
+        seen.push(token);
+        let Ok(info) = jwt::inspect(token, &inspector.classifier) else { continue };
+        let at = place(detection);
+        let detail = format!("{}:{}", detection.location.as_str(), detection.path);
+        if info.alg_none {
+            hits.push(hit(
+                rules::JWT_ALG_NONE,
+                detail.clone(),
+                format!(
+                    "JWT in {at} has alg {:?} and {} signature",
+                    info.header.alg,
+                    if info.unsigned { "no" } else { "a" }
+                ),
+            ));
+        }
+        if info.missing_exp {
+            hits.push(hit(rules::JWT_NO_EXPIRY, detail.clone(), format!("JWT in {at} has no exp claim")));
+        } else if let Some(lifetime) = info.lifetime_secs.filter(|l| *l > LONG_JWT_LIFETIME_SECS) {
+            hits.push(hit(
+                rules::JWT_LONG_LIFETIME,
+                detail.clone(),
+                format!("JWT in {at} lives {} days (exp − iat)", lifetime / 86_400),
+            ));
+        }
+        let personal: Vec<&str> = info
+            .claim_types
+            .iter()
+            .filter(|t| t.builtin().is_none_or(|b| b.category() != Category::Credential))
+            .map(|t| t.as_str())
+            .collect();
+        if !personal.is_empty() {
+            hits.push(hit(
+                rules::JWT_PERSONAL_CLAIMS,
+                detail,
+                format!("JWT in {at} carries {} in its claims", personal.join(", ")),
+            ));
+        }
+    }
+}
+
+/// What a verbose error reveals, with the patterns that show it.
+const ERROR_KINDS: &[(&str, &str)] = &[
+    ("stack trace", r"(?m)^\s*at [\w$.<>]+\([\w$]+\.(?:java|kt|scala|groovy):\d+\)"),
+    ("stack trace", r"Traceback \(most recent call last\)"),
+    ("stack trace", r#"File "[^"\n]{1,200}\.py", line \d+"#),
+    ("stack trace", r"(?m)^\s*at [\w.`<>\[\]]+\(.*\) in [^\n]{1,200}:line \d+"),
+    (
+        "stack trace",
+        r"(?m)^\s*at (?:[\w$.<> ]+ )?\(?(?:/|[A-Za-z]:\\)[^)\n]{1,200}\.(?:js|mjs|cjs|ts):\d+:\d+\)?",
+    ),
+    ("stack trace", r"goroutine \d+ \[running\]"),
+    ("stack trace", r"\.rb:\d+:in `"),
+    ("stack trace", r"(?:Fatal error|Parse error|Warning): .{1,300} in \S{1,200}\.php on line \d+"),
+    ("stack trace", r"(?m)^Stack trace:\s*$|(?m)^#0 \S+\.php\(\d+\)"),
+    ("SQL error", r"SQLSTATE\[\w+\]"),
+    ("SQL error", r"You have an error in your SQL syntax"),
+    ("SQL error", r"\bORA-\d{5}\b"),
+    ("SQL error", r"\bPG::\w+Error\b|org\.postgresql\.util\.PSQLException|psycopg2?\.(?:errors|Error)"),
+    ("SQL error", r"SQLITE_ERROR|sqlite3\.OperationalError|java\.sql\.SQLException|SequelizeDatabaseError"),
+    ("SQL error", r#"syntax error at or near "|Unclosed quotation mark after the character string"#),
+    (
+        "debug page",
+        r"Whitelabel Error Page|Werkzeug Debugger|You're seeing this error because you have <code>DEBUG = True</code>",
+    ),
+    (
+        "debug page",
+        r"Server Error in '/' Application|Whoops! There was an error|ActionController::RoutingError",
+    ),
+    (
+        "internal path",
+        r"(?:/home/[\w.-]{1,64}/|/var/www/|/usr/src/app/|/opt/[\w.-]{1,64}/|/srv/[\w.-]{1,64}/)[\w./-]{1,200}",
+    ),
+    ("internal path", r"\b[A-Z]:\\(?:Users|inetpub|Program Files|Windows)\\[^\s\x22']{1,200}"),
+];
+
+static ERROR_SET: LazyLock<Option<RegexSet>> =
+    LazyLock::new(|| RegexSet::new(ERROR_KINDS.iter().map(|(_, pattern)| *pattern)).ok());
+static ERROR_PATTERNS: LazyLock<Vec<Option<Regex>>> =
+    LazyLock::new(|| ERROR_KINDS.iter().map(|(_, pattern)| Regex::new(pattern).ok()).collect());
+
+fn verbose_error(inspector: &TrafficInspector, call: &ApiCall, hits: &mut Vec<PostureHit>) {
+    let Some(response) = call.response.as_ref().filter(|r| r.status >= 400) else { return };
+    let bytes = response.body.bytes.get(..MAX_ERROR_BYTES).unwrap_or(&response.body.bytes);
+    let text = String::from_utf8_lossy(bytes);
+    let Some(set) = ERROR_SET.as_ref() else { return };
+    let mut reported: Vec<&str> = Vec::new();
+    for index in set.matches(&text).iter() {
+        let (Some((kind, _)), Some(Some(pattern))) = (ERROR_KINDS.get(index), ERROR_PATTERNS.get(index))
+        else {
+            continue;
+        };
+        if reported.contains(kind) {
+            continue;
+        }
+        let Some(found) = pattern.find(&text) else { continue };
+        reported.push(kind);
+        let excerpt = excerpt(&text, found.start(), found.end());
+        hits.push(hit(
+            rules::VERBOSE_ERROR,
+            *kind,
+            format!("{kind} in a {} response: {}", response.status, inspector.mask_text(&excerpt)),
+        ));
+    }
+}
+
+/// The match with a little context, on one line, cut at character boundaries.
+fn excerpt(text: &str, start: usize, end: usize) -> String {
+    let mut from = start.saturating_sub(EVIDENCE_CONTEXT / 2);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + EVIDENCE_CONTEXT / 2).min(text.len()).max(from);
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let piece = text.get(from..to).unwrap_or_default();
+    let one_line: String = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line.chars().take(3 * EVIDENCE_CONTEXT).collect()
+}
+
+fn cors(call: &ApiCall, hits: &mut Vec<PostureHit>) {
+    let Some(response) = call.response.as_ref() else { return };
+    let Some(allowed) = response.header("access-control-allow-origin").map(str::trim) else { return };
+    let credentials = response
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    if !credentials {
+        return;
+    }
+    let origin = call.request.header("origin").map(str::trim);
+    if allowed == "*" {
+        hits.push(hit(
+            rules::CORS_ANY_ORIGIN_WITH_CREDENTIALS,
+            "",
+            "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true",
+        ));
+    } else if allowed.eq_ignore_ascii_case("null") {
+        hits.push(hit(
+            rules::CORS_NULL_ORIGIN,
+            "",
+            "Access-Control-Allow-Origin: null with Access-Control-Allow-Credentials: true",
+        ));
+    } else if let Some(origin) = origin.filter(|o| *o == allowed && !same_site(o, &call.request.host)) {
+        hits.push(hit(
+            rules::CORS_REFLECTED_ORIGIN,
+            "",
+            format!(
+                "request Origin {origin} was echoed in Access-Control-Allow-Origin with credentials allowed (API host {})",
+                call.request.host
+            ),
+        ));
+    }
+}
+
+/// Whether `origin` (`https://app.example.com`) belongs to the API's own site: the same
+/// host, or a host sharing its last two labels.
+fn same_site(origin: &str, api_host: &str) -> bool {
+    let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+    let origin_host = origin_host.split(['/', ':']).next().unwrap_or_default().to_ascii_lowercase();
+    let api_host = api_host.split(':').next().unwrap_or_default();
+    let site = |host: &str| -> String {
+        let labels: Vec<&str> = host.rsplit('.').take(2).collect();
+        labels.into_iter().rev().collect::<Vec<_>>().join(".")
+    };
+    origin_host == api_host || site(&origin_host) == site(api_host)
+}
+
+fn security_headers(call: &ApiCall, detections: &[Detection], hits: &mut Vec<PostureHit>) {
+    let Some(response) = call.response.as_ref() else { return };
+    if call.request.scheme == "https" && response.header("strict-transport-security").is_none() {
+        hits.push(hit(rules::MISSING_HSTS, "", "HTTPS response without Strict-Transport-Security"));
+    }
+    if !response.header("x-content-type-options").is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff")) {
+        hits.push(hit(rules::MISSING_NOSNIFF, "", "response without X-Content-Type-Options: nosniff"));
+    }
+    let carries_sensitive = detections.iter().any(|d| {
+        d.direction == Direction::Response
+            && matches!(d.category, Category::Financial | Category::Credential | Category::Special)
+    });
+    if carries_sensitive && success(call) {
+        let cache = response.header("cache-control").unwrap_or_default().to_ascii_lowercase();
+        if !cache.contains("no-store") && !cache.contains("private") {
+            hits.push(hit(
+                rules::SENSITIVE_RESPONSE_CACHEABLE,
+                "",
+                format!(
+                    "response with sensitive data has {}",
+                    if cache.is_empty() {
+                        "no Cache-Control header".to_owned()
+                    } else {
+                        format!("Cache-Control: {cache}")
+                    }
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_pattern_compiles() {
+        for (kind, pattern) in ERROR_KINDS {
+            assert!(Regex::new(pattern).is_ok(), "{kind}: {pattern}");
+        }
+        assert!(ERROR_SET.is_some());
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback_host("localhost:8080"));
+        assert!(is_loopback_host("127.0.0.1"));
+        assert!(is_loopback_host("[::1]:3000"));
+        assert!(!is_loopback_host("api.example.com"));
+        assert!(!is_loopback_host("10.0.0.1:80"));
+    }
+
+    #[test]
+    fn same_site_origins() {
+        assert!(same_site("https://app.example.com", "api.example.com"));
+        assert!(same_site("https://api.example.com:8443", "api.example.com"));
+        assert!(!same_site("https://evil.test", "api.example.com"));
+    }
+
+    #[test]
+    fn excerpts_stay_on_char_boundaries() {
+        let text = "ééééé SQLSTATE[42000] ééééé";
+        let start = text.find("SQLSTATE").unwrap();
+        let cut = excerpt(text, start, start + 14);
+        assert!(cut.contains("SQLSTATE[42000]"));
+    }
+}
