@@ -8,7 +8,7 @@ use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::inspect::PostureHit;
 use apiwarden_core::{ApiCall, Direction, Field, FieldValue, Location};
 use apiwarden_sensitive::{Builtin, Category, Detection, jwt};
-use regex::{Regex, RegexSet};
+use regex::bytes::{Regex, RegexBuilder};
 
 use crate::TrafficInspector;
 use crate::rules::{self, Rule};
@@ -308,63 +308,83 @@ fn jwts(
     }
 }
 
-/// What a verbose error reveals, with the patterns that show it.
-const ERROR_KINDS: &[(&str, &str)] = &[
-    ("stack trace", r"(?m)^\s*at [\w$.<>]+\([\w$]+\.(?:java|kt|scala|groovy):\d+\)"),
-    ("stack trace", r"Traceback \(most recent call last\)"),
-    ("stack trace", r#"File "[^"\n]{1,200}\.py", line \d+"#),
-    ("stack trace", r"(?m)^\s*at [\w.`<>\[\]]+\(.*\) in [^\n]{1,200}:line \d+"),
+/// What a verbose error reveals: the kind, literals one of which must occur (a cheap
+/// prefilter), and the pattern that confirms it. Patterns are ASCII-only byte regexes, so
+/// they run on the lazy DFA over raw bodies.
+const ERROR_KINDS: &[(&str, &[&str], &str)] = &[
     (
         "stack trace",
-        r"(?m)^\s*at (?:[\w$.<> ]+ )?\(?(?:/|[A-Za-z]:\\)[^)\n]{1,200}\.(?:js|mjs|cjs|ts):\d+:\d+\)?",
+        &[".java:", ".kt:", ".scala:"],
+        r"(?m)^[ \t]*at [\w$.<>]+\([\w$]+\.(?:java|kt|scala|groovy):\d+\)",
     ),
-    ("stack trace", r"goroutine \d+ \[running\]"),
-    ("stack trace", r"\.rb:\d+:in `"),
-    ("stack trace", r"(?:Fatal error|Parse error|Warning): .{1,300} in \S{1,200}\.php on line \d+"),
-    ("stack trace", r"(?m)^Stack trace:\s*$|(?m)^#0 \S+\.php\(\d+\)"),
-    ("SQL error", r"SQLSTATE\[\w+\]"),
-    ("SQL error", r"You have an error in your SQL syntax"),
-    ("SQL error", r"\bORA-\d{5}\b"),
-    ("SQL error", r"\bPG::\w+Error\b|org\.postgresql\.util\.PSQLException|psycopg2?\.(?:errors|Error)"),
-    ("SQL error", r"SQLITE_ERROR|sqlite3\.OperationalError|java\.sql\.SQLException|SequelizeDatabaseError"),
-    ("SQL error", r#"syntax error at or near "|Unclosed quotation mark after the character string"#),
+    ("stack trace", &["Traceback (most recent call last)"], r"Traceback \(most recent call last\)"),
+    ("stack trace", &[".py\", line"], r#"File "[^"\n]{1,200}\.py", line \d+"#),
+    ("stack trace", &[":line "], r"(?m)^[ \t]*at [\w.`<>\[\]]+\([^\n]*\) in [^\n]{1,200}:line \d+"),
+    (
+        "stack trace",
+        &[".js:", ".mjs:", ".cjs:", ".ts:"],
+        r"(?m)^[ \t]*at [^\n]{0,200}(?:/|[A-Za-z]:\\)[^)\n]{1,200}\.(?:js|mjs|cjs|ts):\d+:\d+",
+    ),
+    ("stack trace", &["goroutine "], r"goroutine \d+ \[running\]"),
+    ("stack trace", &[".rb:"], r"\.rb:\d+:in `"),
+    (
+        "stack trace",
+        &[".php on line", ".php("],
+        r"(?:Fatal error|Parse error|Warning): [^\n]{1,300} in \S{1,200}\.php on line \d+|(?m)^#0 \S+\.php\(\d+\)",
+    ),
+    ("SQL error", &["SQLSTATE["], r"SQLSTATE\[\w+\]"),
+    ("SQL error", &["error in your SQL syntax"], r"You have an error in your SQL syntax"),
+    ("SQL error", &["ORA-"], r"\bORA-\d{5}\b"),
+    (
+        "SQL error",
+        &["PG::", "PSQLException", "psycopg"],
+        r"\bPG::\w+Error\b|org\.postgresql\.util\.PSQLException|psycopg2?\.(?:errors|Error)",
+    ),
+    (
+        "SQL error",
+        &["SQLITE_ERROR", "sqlite3.", "java.sql.", "SequelizeDatabaseError"],
+        r"SQLITE_ERROR|sqlite3\.OperationalError|java\.sql\.SQLException|SequelizeDatabaseError",
+    ),
+    (
+        "SQL error",
+        &["syntax error at or near", "Unclosed quotation mark"],
+        r#"syntax error at or near "|Unclosed quotation mark after the character string"#,
+    ),
     (
         "debug page",
+        &["Whitelabel Error Page", "Werkzeug Debugger", "DEBUG = True"],
         r"Whitelabel Error Page|Werkzeug Debugger|You're seeing this error because you have <code>DEBUG = True</code>",
     ),
     (
         "debug page",
+        &["Server Error in '/' Application", "Whoops! There was an error", "ActionController::"],
         r"Server Error in '/' Application|Whoops! There was an error|ActionController::RoutingError",
     ),
     (
         "internal path",
+        &["/home/", "/var/www/", "/usr/src/app/", "/opt/", "/srv/"],
         r"(?:/home/[\w.-]{1,64}/|/var/www/|/usr/src/app/|/opt/[\w.-]{1,64}/|/srv/[\w.-]{1,64}/)[\w./-]{1,200}",
     ),
-    ("internal path", r"\b[A-Z]:\\(?:Users|inetpub|Program Files|Windows)\\[^\s\x22']{1,200}"),
+    ("internal path", &[":\\"], r"\b[A-Z]:\\(?:Users|inetpub|Program Files|Windows)\\[^\s\x22']{1,200}"),
 ];
 
-static ERROR_SET: LazyLock<Option<RegexSet>> =
-    LazyLock::new(|| RegexSet::new(ERROR_KINDS.iter().map(|(_, pattern)| *pattern)).ok());
-static ERROR_PATTERNS: LazyLock<Vec<Option<Regex>>> =
-    LazyLock::new(|| ERROR_KINDS.iter().map(|(_, pattern)| Regex::new(pattern).ok()).collect());
+static ERROR_PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
+    ERROR_KINDS.iter().map(|(_, _, pattern)| RegexBuilder::new(pattern).unicode(false).build().ok()).collect()
+});
 
 fn verbose_error(inspector: &TrafficInspector, call: &ApiCall, hits: &mut Vec<PostureHit>) {
     let Some(response) = call.response.as_ref().filter(|r| r.status >= 400) else { return };
-    let bytes = response.body.bytes.get(..MAX_ERROR_BYTES).unwrap_or(&response.body.bytes);
-    let text = String::from_utf8_lossy(bytes);
-    let Some(set) = ERROR_SET.as_ref() else { return };
+    let body: &[u8] = response.body.bytes.get(..MAX_ERROR_BYTES).unwrap_or(&response.body.bytes);
     let mut reported: Vec<&str> = Vec::new();
-    for index in set.matches(&text).iter() {
-        let (Some((kind, _)), Some(Some(pattern))) = (ERROR_KINDS.get(index), ERROR_PATTERNS.get(index))
-        else {
-            continue;
-        };
-        if reported.contains(kind) {
+    for ((kind, literals, _), pattern) in ERROR_KINDS.iter().zip(ERROR_PATTERNS.iter()) {
+        if reported.contains(kind)
+            || !literals.iter().any(|lit| memchr::memmem::find(body, lit.as_bytes()).is_some())
+        {
             continue;
         }
-        let Some(found) = pattern.find(&text) else { continue };
+        let Some(found) = pattern.as_ref().and_then(|p| p.find(body)) else { continue };
         reported.push(kind);
-        let excerpt = excerpt(&text, found.start(), found.end());
+        let excerpt = excerpt(body, found.start(), found.end());
         hits.push(hit(
             rules::VERBOSE_ERROR,
             *kind,
@@ -373,17 +393,11 @@ fn verbose_error(inspector: &TrafficInspector, call: &ApiCall, hits: &mut Vec<Po
     }
 }
 
-/// The match with a little context, on one line, cut at character boundaries.
-fn excerpt(text: &str, start: usize, end: usize) -> String {
-    let mut from = start.saturating_sub(EVIDENCE_CONTEXT / 2);
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = (end + EVIDENCE_CONTEXT / 2).min(text.len()).max(from);
-    while !text.is_char_boundary(to) {
-        to += 1;
-    }
-    let piece = text.get(from..to).unwrap_or_default();
+/// The match with a little context, on one line.
+fn excerpt(body: &[u8], start: usize, end: usize) -> String {
+    let from = start.saturating_sub(EVIDENCE_CONTEXT / 2);
+    let to = (end + EVIDENCE_CONTEXT / 2).min(body.len()).max(from);
+    let piece = String::from_utf8_lossy(body.get(from..to).unwrap_or_default());
     let one_line: String = piece.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line.chars().take(3 * EVIDENCE_CONTEXT).collect()
 }
@@ -471,11 +485,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_error_pattern_compiles() {
-        for (kind, pattern) in ERROR_KINDS {
-            assert!(Regex::new(pattern).is_ok(), "{kind}: {pattern}");
+    fn every_error_pattern_compiles_and_its_literals_occur_in_what_it_matches() {
+        for ((kind, literals, pattern), compiled) in ERROR_KINDS.iter().zip(ERROR_PATTERNS.iter()) {
+            assert!(compiled.is_some(), "{kind}: {pattern}");
+            assert!(!literals.is_empty(), "{kind}: {pattern}");
         }
-        assert!(ERROR_SET.is_some());
     }
 
     #[test]
@@ -495,10 +509,10 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_stay_on_char_boundaries() {
+    fn excerpts_survive_cuts_inside_characters() {
         let text = "ééééé SQLSTATE[42000] ééééé";
         let start = text.find("SQLSTATE").unwrap();
-        let cut = excerpt(text, start, start + 14);
+        let cut = excerpt(text.as_bytes(), start, start + 14);
         assert!(cut.contains("SQLSTATE[42000]"));
     }
 }
