@@ -32,6 +32,8 @@ fn endpoint(host: &str, method: &str, template: &str, calls: u64) -> Endpoint {
             max_ms: Some(75.0),
         },
         examples: Vec::new(),
+        sensitive: Vec::new(),
+        posture: Vec::new(),
     }
 }
 

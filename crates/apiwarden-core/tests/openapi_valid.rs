@@ -89,6 +89,8 @@ fn endpoint(host: &str, method: &str, template: &str) -> Endpoint {
             max_ms: Some(120.0),
         },
         examples: Vec::new(),
+        sensitive: Vec::new(),
+        posture: Vec::new(),
     }
 }
 

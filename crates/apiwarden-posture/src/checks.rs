@@ -204,18 +204,19 @@ fn plain_http(call: &ApiCall, detections: &[Detection], hits: &mut Vec<PostureHi
     if request.scheme != "http" || is_loopback_host(&request.host) {
         return;
     }
-    if let Some(value) = request.header("authorization") {
-        if value.trim_start().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("basic ")) {
-            hits.push(hit(
-                rules::BASIC_AUTH_OVER_HTTP,
-                "authorization",
-                format!(
-                    "{} http://{}{} with Authorization: Basic [REDACTED]",
-                    request.method, request.host, request.path
-                ),
-            ));
-            return;
-        }
+    let basic = request
+        .header("authorization")
+        .is_some_and(|value| value.trim_start().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("basic ")));
+    if basic {
+        hits.push(hit(
+            rules::BASIC_AUTH_OVER_HTTP,
+            "authorization",
+            format!(
+                "{} http://{}{} with Authorization: Basic [REDACTED]",
+                request.method, request.host, request.path
+            ),
+        ));
+        return;
     }
     let mut what: BTreeSet<String> = BTreeSet::new();
     if request.header("authorization").is_some() {

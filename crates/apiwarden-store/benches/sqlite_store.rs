@@ -43,6 +43,8 @@ fn endpoint(host: &str, i: usize) -> Endpoint {
         last_seen_us: 2,
         latency: LatencySummary::default(),
         examples: Vec::new(),
+        sensitive: Vec::new(),
+        posture: Vec::new(),
     }
 }
 

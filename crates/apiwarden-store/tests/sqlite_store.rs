@@ -34,6 +34,8 @@ fn endpoint(host: &str, method: &str, template: &str, calls: u64, first: i64, la
         last_seen_us: last,
         latency: LatencySummary::default(),
         examples: Vec::new(),
+        sensitive: Vec::new(),
+        posture: Vec::new(),
     }
 }
 
