@@ -1110,3 +1110,109 @@ fn folders_are_walked() {
     assert_eq!(report["files"].as_array().unwrap().len(), 2, "{report}");
     assert_eq!(report["calls_new"], 6);
 }
+
+// ---------------------------------------------------------------------------------------
+// Sensitive data and posture findings
+// ---------------------------------------------------------------------------------------
+
+/// `GET https://api.example.com/accounts?api_key=...` answered with an account record
+/// (SSN, e-mail) to a caller without credentials in headers.
+fn leaky_entry(i: usize) -> Value {
+    let mut e = entry(i, &format!("https://api.example.com/accounts?email=dana.fox%40example.com&page={i}"));
+    let body = json!({"id": 7000 + i, "email": "dana.fox@example.com", "ssn": "536-22-8726"}).to_string();
+    e["response"]["content"]["text"] = json!(body);
+    e
+}
+
+#[test]
+fn findings_lists_what_traffic_shows_and_filters_by_severity_and_host() {
+    let s = Scratch::new();
+    let har = s.write("leaky.har", har(&(0..3).map(leaky_entry).collect::<Vec<_>>()));
+    s.run(args!["ingest", har, "-q"]).expect_code(0);
+
+    let all = s.run(args!["findings", "--json"]);
+    all.expect_code(0);
+    let rules: Vec<String> =
+        all.json().as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
+    for rule in
+        ["sensitive.personal-data-in-url", "sensitive.unauthenticated-response", "posture.missing-nosniff"]
+    {
+        assert!(rules.iter().any(|r| r == rule), "{rule} missing from {rules:?}");
+    }
+    // Evidence is masked: the raw SSN and e-mail never show.
+    assert!(!all.stdout.contains("536-22-8726") && !all.stdout.contains("dana.fox@"), "{}", all.stdout);
+
+    let high = s.run(args!["findings", "--json", "--severity", "high"]).json();
+    assert!(
+        high.as_array().unwrap().iter().all(|f| matches!(f["severity"].as_str(), Some("high" | "critical")))
+    );
+    assert!(!high.as_array().unwrap().is_empty());
+    let other_host = s.run(args!["findings", "--json", "--host", "other.example"]).json();
+    assert_eq!(other_host, json!([]));
+
+    let table = s.run(args!["findings"]);
+    table.expect_code(0);
+    assert!(table.stdout.contains("sensitive.unauthenticated-response"), "{}", table.stdout);
+    assert!(table.stdout.contains("API2:2023"), "{}", table.stdout);
+}
+
+#[test]
+fn inventory_sensitive_shows_types_per_field() {
+    let s = Scratch::new();
+    let har = s.write("leaky.har", har(&(0..3).map(leaky_entry).collect::<Vec<_>>()));
+    s.run(args!["ingest", har, "-q"]).expect_code(0);
+    let run = s.run(args!["inventory", "--sensitive"]);
+    run.expect_code(0);
+    for expected in ["GET /accounts", "/ssn", "ssn", "/email", "email", "query"] {
+        assert!(run.stdout.contains(expected), "{expected} missing:\n{}", run.stdout);
+    }
+    let json = s.inventory(&s.db);
+    let tags = json[0]["sensitive"].as_array().unwrap();
+    assert!(
+        tags.iter().any(|t| t["data_type"] == "ssn" && t["path"] == "/ssn" && t["count"] == 3),
+        "{tags:?}"
+    );
+}
+
+#[test]
+fn no_sensitive_skips_classification_and_keeps_earlier_findings() {
+    let s = Scratch::new();
+    let first = s.write("leaky.har", har(&(0..3).map(leaky_entry).collect::<Vec<_>>()));
+    let analyzed = s.run(args!["analyze", &first, "--json", "--no-sensitive"]).json();
+    assert_eq!(analyzed["findings"], json!([]));
+    assert!(analyzed["endpoints"][0].get("sensitive").is_none());
+
+    s.run(args!["ingest", &first, "-q"]).expect_code(0);
+    let before = s.run(args!["findings", "--json"]).json();
+    assert!(!before.as_array().unwrap().is_empty());
+    let more = s.write("more.har", har(&(3..5).map(leaky_entry).collect::<Vec<_>>()));
+    s.run(args!["ingest", more, "-q", "--no-sensitive"]).expect_code(0);
+    assert_eq!(s.run(args!["findings", "--json"]).json(), before);
+}
+
+#[test]
+fn config_file_errors_name_the_file_and_the_entry() {
+    let s = Scratch::new();
+    let har = s.write("leaky.har", har(&(0..2).map(leaky_entry).collect::<Vec<_>>()));
+    let bad_type = s.write("bad-type.toml", "[sensitive]\ndisabled = [\"phonee\"]\n");
+    let run = s.run(args!["--config", &bad_type, "analyze", &har]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("bad-type.toml") && run.stderr.contains("phonee"), "{}", run.stderr);
+
+    let typo = s.write("typo.toml", "[sensitve]\ndisabled = []\n");
+    let run = s.run(args!["--config", &typo, "analyze", &har]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("typo.toml") && run.stderr.contains("sensitve"), "{}", run.stderr);
+
+    let missing = s.run(args!["--config", s.path("nope.toml"), "analyze", &har]);
+    missing.expect_code(1);
+    assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
+
+    // A valid file switches a type off.
+    let off = s.write("off.toml", "[sensitive]\ndisabled = [\"ssn\"]\n");
+    let run = s.run(args!["--config", &off, "analyze", &har, "--json"]);
+    run.expect_code(0);
+    let tags = &run.json()["endpoints"][0]["sensitive"];
+    assert!(tags.as_array().unwrap().iter().all(|t| t["data_type"] != "ssn"), "{tags}");
+    assert!(tags.as_array().unwrap().iter().any(|t| t["data_type"] == "email"), "{tags}");
+}
