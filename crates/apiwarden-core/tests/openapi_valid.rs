@@ -89,7 +89,19 @@ fn endpoint(host: &str, method: &str, template: &str) -> Endpoint {
             max_ms: Some(120.0),
         },
         examples: Vec::new(),
-        sensitive: Vec::new(),
+        // Validity must hold with the sensitive-data extension present.
+        sensitive: vec![apiwarden_core::discovery::TagStats {
+            tag: apiwarden_core::inspect::FieldTag {
+                direction: apiwarden_core::Direction::Response,
+                location: apiwarden_core::Location::Body,
+                path: "/email".into(),
+                data_type: "email".into(),
+                category: "personal".into(),
+            },
+            count: 3,
+            first_seen_us: 1_709_287_200_000_000,
+            last_seen_us: 1_709_290_800_500_000,
+        }],
         posture: Vec::new(),
     }
 }

@@ -1216,3 +1216,20 @@ fn config_file_errors_name_the_file_and_the_entry() {
     assert!(tags.as_array().unwrap().iter().all(|t| t["data_type"] != "ssn"), "{tags}");
     assert!(tags.as_array().unwrap().iter().any(|t| t["data_type"] == "email"), "{tags}");
 }
+
+#[test]
+fn openapi_export_carries_sensitive_types_as_extensions() {
+    let s = Scratch::new();
+    let har = s.write("leaky.har", har(&(0..3).map(leaky_entry).collect::<Vec<_>>()));
+    s.run(args!["ingest", har, "-q"]).expect_code(0);
+    let run = s.run(args!["openapi", "export", "--format", "json"]);
+    run.expect_code(0);
+    let doc = run.json();
+    let tags = doc["paths"]["/accounts"]["get"]["x-apiwarden-sensitive"].as_array().unwrap();
+    assert!(
+        tags.iter()
+            .any(|t| t["in"] == "response" && t["path"] == "/ssn" && t["type"] == "ssn" && t["calls"] == 3),
+        "{tags:?}"
+    );
+    assert!(tags.iter().any(|t| t["in"] == "request" && t["location"] == "query" && t["type"] == "email"));
+}

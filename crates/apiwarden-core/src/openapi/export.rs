@@ -516,7 +516,45 @@ fn build_operation(
         operation.insert("security".to_owned(), security);
     }
     operation.insert("x-apiwarden".to_owned(), build_observed(sources, schemes));
+    if let Some(sensitive) = build_sensitive(sources) {
+        operation.insert("x-apiwarden-sensitive".to_owned(), sensitive);
+    }
     operation
+}
+
+/// The sensitive data types seen in the operation's calls, per field:
+/// `[{"in": "response", "location": "body", "path": "/email", "type": "email",
+/// "category": "personal", "calls": 12, "firstSeen": ..., "lastSeen": ...}]`.
+fn build_sensitive(sources: &[Source<'_>]) -> Option<Value> {
+    let mut merged: BTreeMap<String, (&crate::discovery::TagStats, u64, i64, i64)> = BTreeMap::new();
+    for tag in sources.iter().flat_map(|s| &s.endpoint.sensitive) {
+        let entry = merged.entry(tag.tag.key()).or_insert((tag, 0, tag.first_seen_us, tag.last_seen_us));
+        entry.1 += tag.count;
+        entry.2 = entry.2.min(tag.first_seen_us);
+        entry.3 = entry.3.max(tag.last_seen_us);
+    }
+    if merged.is_empty() {
+        return None;
+    }
+    let list: Vec<Value> = merged
+        .into_values()
+        .map(|(tag, calls, first, last)| {
+            json!({
+                "in": match tag.tag.direction {
+                    crate::Direction::Request => "request",
+                    crate::Direction::Response => "response",
+                },
+                "location": tag.tag.location.as_str(),
+                "path": tag.tag.path,
+                "type": tag.tag.data_type,
+                "category": tag.tag.category,
+                "calls": calls,
+                "firstSeen": format_timestamp_us(first),
+                "lastSeen": format_timestamp_us(last),
+            })
+        })
+        .collect();
+    Some(Value::Array(list))
 }
 
 #[derive(Default)]
