@@ -316,15 +316,16 @@ const ERROR_KINDS: &[(&str, &[&str], &str)] = &[
     (
         "stack trace",
         &[".java:", ".kt:", ".scala:"],
-        r"(?m)^[ \t]*at [\w$.<>]+\([\w$]+\.(?:java|kt|scala|groovy):\d+\)",
+        // Unanchored: traces are often escaped inside a JSON string (`\n\tat com...`).
+        r"at [\w$]+(?:\.[\w$<>]+)+\([\w$]+\.(?:java|kt|scala|groovy):\d+\)",
     ),
     ("stack trace", &["Traceback (most recent call last)"], r"Traceback \(most recent call last\)"),
     ("stack trace", &[".py\", line"], r#"File "[^"\n]{1,200}\.py", line \d+"#),
-    ("stack trace", &[":line "], r"(?m)^[ \t]*at [\w.`<>\[\]]+\([^\n]*\) in [^\n]{1,200}:line \d+"),
+    ("stack trace", &[":line "], r"at [\w.`<>\[\]]+\([^\n]{0,200}\) in [^\n]{1,200}:line \d+"),
     (
         "stack trace",
         &[".js:", ".mjs:", ".cjs:", ".ts:"],
-        r"(?m)^[ \t]*at [^\n]{0,200}(?:/|[A-Za-z]:\\)[^)\n]{1,200}\.(?:js|mjs|cjs|ts):\d+:\d+",
+        r"at [^\n()]{0,200}\((?:/|[A-Za-z]:\\)[^)\n]{1,200}\.(?:js|mjs|cjs|ts):\d+:\d+\)",
     ),
     ("stack trace", &["goroutine "], r"goroutine \d+ \[running\]"),
     ("stack trace", &[".rb:"], r"\.rb:\d+:in `"),
@@ -376,29 +377,47 @@ static ERROR_PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
 fn verbose_error(inspector: &TrafficInspector, call: &ApiCall, hits: &mut Vec<PostureHit>) {
     let Some(response) = call.response.as_ref().filter(|r| r.status >= 400) else { return };
     let body: &[u8] = response.body.bytes.get(..MAX_ERROR_BYTES).unwrap_or(&response.body.bytes);
-    let mut reported: Vec<&str> = Vec::new();
+    // One hit per call: what kinds of internals it shows, with the first match as evidence.
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut first: Option<(usize, usize)> = None;
     for ((kind, literals, _), pattern) in ERROR_KINDS.iter().zip(ERROR_PATTERNS.iter()) {
-        if reported.contains(kind)
+        if kinds.contains(kind)
             || !literals.iter().any(|lit| memchr::memmem::find(body, lit.as_bytes()).is_some())
         {
             continue;
         }
         let Some(found) = pattern.as_ref().and_then(|p| p.find(body)) else { continue };
-        reported.push(kind);
-        let excerpt = excerpt(body, found.start(), found.end());
-        hits.push(hit(
-            rules::VERBOSE_ERROR,
-            *kind,
-            format!("{kind} in a {} response: {}", response.status, inspector.mask_text(&excerpt)),
-        ));
+        kinds.push(kind);
+        first.get_or_insert((found.start(), found.end()));
     }
+    let Some((start, end)) = first else { return };
+    hits.push(hit(
+        rules::VERBOSE_ERROR,
+        "",
+        format!(
+            "{} in a {} response: {}",
+            kinds.join(", "),
+            response.status,
+            inspector.mask_text(&excerpt(body, start, end))
+        ),
+    ));
 }
 
 /// The match with a little context, on one line.
 fn excerpt(body: &[u8], start: usize, end: usize) -> String {
-    let from = start.saturating_sub(EVIDENCE_CONTEXT / 2);
+    let mut from = start.saturating_sub(EVIDENCE_CONTEXT / 2);
+    // Start after a separator of the context, not in the middle of a word.
+    if from > 0
+        && let Some(gap) =
+            body.get(from..start).and_then(|ctx| ctx.iter().position(|b| b" \t\n\"".contains(b)))
+    {
+        from += gap + 1;
+    }
     let to = (end + EVIDENCE_CONTEXT / 2).min(body.len()).max(from);
-    let piece = String::from_utf8_lossy(body.get(from..to).unwrap_or_default());
+    // JSON string escapes of line breaks and tabs read as spaces.
+    let piece = String::from_utf8_lossy(body.get(from..to).unwrap_or_default())
+        .replace("\\n", " ")
+        .replace("\\t", " ");
     let one_line: String = piece.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line.chars().take(3 * EVIDENCE_CONTEXT).collect()
 }
@@ -507,6 +526,17 @@ mod tests {
         assert!(same_site("https://app.example.com", "api.example.com"));
         assert!(same_site("https://api.example.com:8443", "api.example.com"));
         assert!(!same_site("https://evil.test", "api.example.com"));
+    }
+
+    #[test]
+    fn java_traces_are_found_inside_json_strings() {
+        let body =
+            br#"{"error":{"detail":"boom\n\tat com.shop.PricingService.quote(PricingService.java:214)\n"}}"#;
+        let java = ERROR_PATTERNS.first().and_then(Option::as_ref).unwrap();
+        let found = java.find(body).unwrap();
+        let shown = excerpt(body, found.start(), found.end());
+        assert!(shown.contains("at com.shop.PricingService.quote(PricingService.java:214)"), "{shown}");
+        assert!(!shown.contains("\\n"), "{shown}");
     }
 
     #[test]

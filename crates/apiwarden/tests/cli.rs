@@ -226,7 +226,7 @@ fn analyze_prints_a_table_and_a_summary_and_stores_nothing() {
     }
     assert!(run.stdout.contains("1500 calls read from 1 file(s)"), "{}", run.stdout);
     assert!(run.stdout.contains("1500 new, 0 already known"), "{}", run.stdout);
-    assert!(run.stdout.contains("left out as noise (173 static file)"), "{}", run.stdout);
+    assert!(run.stdout.contains("left out as noise (140 static file)"), "{}", run.stdout);
     assert!(run.stdout.contains("endpoint(s) on 1 host(s)"), "{}", run.stdout);
     assert!(!run.stdout.contains("problems:"), "{}", run.stdout);
     // "nothing is stored": analyze does not even create the store.
@@ -244,7 +244,7 @@ fn analyze_json_has_report_and_endpoints() {
     assert_eq!(report["calls_new"], 1500);
     assert_eq!(report["calls_duplicate"], 0);
     assert_eq!(report["entries_skipped"], 0);
-    assert_eq!(report["calls_ignored"], json!({"static file": 173}));
+    assert_eq!(report["calls_ignored"], json!({"static file": 140}));
     assert_eq!(report["hosts"], json!(["shop.example.test"]));
     assert_eq!(report["files"][0]["path"], SHOP_HAR);
     let endpoints = &value["endpoints"];
@@ -254,7 +254,7 @@ fn analyze_json_has_report_and_endpoints() {
     assert_eq!(orders["from_spec"], false);
     assert!(orders["calls"].as_u64().unwrap() > 10);
     // Every non-noise call is in exactly one endpoint.
-    assert_eq!(total_calls(endpoints), 1500 - 173);
+    assert_eq!(total_calls(endpoints), 1500 - 140);
     // The table and --json agree: every template of the JSON is in the table.
     let table = s.run(args!["analyze", SHOP_HAR]);
     for e in endpoints.as_array().unwrap() {
@@ -345,7 +345,7 @@ fn ingest_inventory_export_and_idempotent_reingest() {
     let before = s.inventory_text(&s.db);
     let endpoints: Value = serde_json::from_str(&before).unwrap();
     assert!(find_endpoint(&endpoints, "GET", "/api/orders/{orderId}").is_some());
-    assert_eq!(total_calls(&endpoints), 1500 - 173);
+    assert_eq!(total_calls(&endpoints), 1500 - 140);
 
     // The store holds what analyze shows.
     let analyzed = s.run(args!["analyze", SHOP_HAR, "--json"]).json();
@@ -357,7 +357,7 @@ fn ingest_inventory_export_and_idempotent_reingest() {
     assert!(table.stdout.contains(" /api/orders/{orderId} "), "{}", table.stdout);
     assert!(
         table.stdout.contains(&format!(
-            "{} endpoint(s), 1327 call(s), 1 host(s) in the store",
+            "{} endpoint(s), 1360 call(s), 1 host(s) in the store",
             endpoints.as_array().unwrap().len()
         )),
         "{}",

@@ -122,6 +122,19 @@ fn error(c: &mut Ctx<'_>, status: u16) -> Value {
             json!({ field: [c.pick(&["is required", "is invalid", "is too long"])] }),
         );
     }
+    // A posture trap: some server errors leak a stack trace and the install path.
+    if status >= 500
+        && c.chance(0.35)
+        && let Some(obj) = e.get_mut("error").and_then(Value::as_object_mut)
+    {
+        let line = c.int(40, 400);
+        obj.insert(
+            "detail".into(),
+            json!(format!(
+                "java.lang.IllegalStateException: upstream pool exhausted\n\tat com.shopco.catalog.PricingService.quote(PricingService.java:{line})\n\tat com.shopco.api.ProductController.get(ProductController.java:88)\n\tloaded from /opt/shopco/lib/catalog-2.14.jar"
+            )),
+        );
+    }
     e
 }
 
@@ -303,6 +316,8 @@ fn customer(c: &mut Ctx<'_>) -> Value {
         "lifetimeValue": price(c),
         "blocked": c.chance(0.02),
         "createdAt": c.ts_ago(1200.0),
+        // A sensitive-data trap: the back-office view returns the password hash.
+        "passwordHash": format!("$2b$12${}", c.b62(53)),
     })
 }
 
