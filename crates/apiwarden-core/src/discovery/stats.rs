@@ -81,6 +81,24 @@ impl PostureStats {
     }
 }
 
+/// Folds `from` into `into` entry by entry, then keeps the `cap` smallest keys.
+fn merge_keyed<V: Clone>(
+    into: &mut BTreeMap<String, V>,
+    from: &BTreeMap<String, V>,
+    cap: usize,
+    merge: fn(&mut V, &V),
+) {
+    for (key, theirs) in from {
+        match into.get_mut(key) {
+            Some(ours) => merge(ours, theirs),
+            None => {
+                into.insert(key.clone(), theirs.clone());
+            }
+        }
+    }
+    keep_smallest(into, cap);
+}
+
 /// Keeps the `cap` lexically smallest keys of `map`.
 fn keep_smallest<V>(map: &mut BTreeMap<String, V>, cap: usize) {
     while map.len() > cap {
@@ -367,24 +385,8 @@ impl EndpointStats {
         for example in &other.examples {
             self.offer_example(|| example.clone(), example.call_id);
         }
-        for (key, theirs) in &other.sensitive {
-            match self.sensitive.get_mut(key) {
-                Some(ours) => ours.merge(theirs),
-                None => {
-                    self.sensitive.insert(key.clone(), theirs.clone());
-                }
-            }
-        }
-        keep_smallest(&mut self.sensitive, MAX_SENSITIVE_TAGS);
-        for (key, theirs) in &other.posture {
-            match self.posture.get_mut(key) {
-                Some(ours) => ours.merge(theirs),
-                None => {
-                    self.posture.insert(key.clone(), theirs.clone());
-                }
-            }
-        }
-        keep_smallest(&mut self.posture, MAX_POSTURE_HITS);
+        merge_keyed(&mut self.sensitive, &other.sensitive, MAX_SENSITIVE_TAGS, TagStats::merge);
+        merge_keyed(&mut self.posture, &other.posture, MAX_POSTURE_HITS, PostureStats::merge);
     }
 
     /// Counts a sensitive data type seen in one call at `at_us`.
@@ -430,6 +432,52 @@ mod tests {
             request_body: None,
             response_body: None,
         }
+    }
+
+    fn tag(i: usize) -> crate::inspect::FieldTag {
+        crate::inspect::FieldTag {
+            direction: crate::Direction::Response,
+            location: crate::Location::Body,
+            path: format!("/f{i:03}"),
+            data_type: "email".into(),
+            category: "personal".into(),
+        }
+    }
+
+    fn hit(detail: &str, evidence: &str) -> PostureHit {
+        PostureHit {
+            rule: "r".into(),
+            detail: detail.into(),
+            title: "t".into(),
+            severity: crate::Severity::Low,
+            category: crate::OwaspApiCategory::SecurityMisconfiguration,
+            evidence: evidence.into(),
+        }
+    }
+
+    #[test]
+    fn tags_and_hits_merge_the_same_in_any_split_and_stay_capped() {
+        let observe = |stats: &mut EndpointStats, i: usize| {
+            stats.touch(i as i64);
+            stats.note_tag(tag(i % (MAX_SENSITIVE_TAGS + 40)), i as i64);
+            stats.note_posture(hit("d", &format!("call {i}")), CallId(i as u128), i as i64);
+        };
+        let mut whole = EndpointStats::default();
+        (0..500).for_each(|i| observe(&mut whole, i));
+        let (mut a, mut b) = (EndpointStats::default(), EndpointStats::default());
+        (0..500).filter(|i| i % 3 == 0).for_each(|i| observe(&mut a, i));
+        (0..500).filter(|i| i % 3 != 0).for_each(|i| observe(&mut b, i));
+        b.merge(&a);
+        assert_eq!(b.sensitive, whole.sensitive);
+        assert_eq!(b.posture, whole.posture);
+        assert_eq!(whole.sensitive.len(), MAX_SENSITIVE_TAGS);
+        let posture = whole.posture.values().next().unwrap();
+        assert_eq!(posture.count, 500);
+        // The evidence shown is the smallest call's, whatever the order.
+        assert_eq!(posture.hit.evidence, "call 0");
+        assert_eq!(posture.call_ids, vec![CallId(0), CallId(1), CallId(2)]);
+        let kept = whole.sensitive.values().next().unwrap();
+        assert_eq!((kept.first_seen_us, kept.last_seen_us, kept.count), (0, 336, 3));
     }
 
     #[test]
