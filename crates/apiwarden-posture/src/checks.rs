@@ -39,6 +39,9 @@ pub(crate) fn run(
     verbose_error(inspector, call, hits);
     cors(call, hits);
     security_headers(call, detections, hits);
+    // A call counts once per rule and detail (two items of one list leak one field).
+    let mut seen = std::collections::HashSet::new();
+    hits.retain(|hit| seen.insert(hit.key()));
 }
 
 fn hit(rule: Rule, detail: impl Into<String>, evidence: impl Into<String>) -> PostureHit {
@@ -144,27 +147,41 @@ fn unauthenticated_response(
     if authenticated || !success(call) {
         return;
     }
-    let types: BTreeSet<&str> = detections
+    let returned: Vec<&Detection> = detections
         .iter()
         .filter(|d| d.direction == Direction::Response && d.location == Location::Body)
         .filter(|d| d.category != Category::Personal || !is_weak_personal(d))
-        .map(|d| d.data_type.as_str())
         .collect();
-    if types.is_empty() {
+    if returned.is_empty() {
         return;
     }
+    let types: BTreeSet<&str> = returned.iter().map(|d| d.data_type.as_str()).collect();
     let listed: Vec<&str> = types.into_iter().collect();
-    hits.push(hit(
+    let mut found = hit(
         rules::UNAUTHENTICATED_SENSITIVE_RESPONSE,
         "",
+        // The concrete path is left out: it may itself carry personal data.
         format!(
-            "{} {} answered {} without any credential in the request, returning {}",
-            call.request.method,
-            call.request.path,
+            "answered {} to a call without any credential (no Authorization, cookie or API key), returning {}",
             call.response.as_ref().map_or(0, |r| r.status),
             listed.join(", ")
         ),
-    ));
+    );
+    // Contact details alone (an author's e-mail on a public page) are worth a look, not an
+    // alarm; identity numbers, financial data, credentials and special categories are.
+    if !returned.iter().any(|d| is_serious(d)) {
+        found.severity = apiwarden_core::Severity::Medium;
+    }
+    hits.push(found);
+}
+
+/// Data whose exposure is serious on its own.
+fn is_serious(detection: &Detection) -> bool {
+    detection.category != Category::Personal
+        || detection
+            .data_type
+            .builtin()
+            .is_none_or(|b| b.sensitivity() == apiwarden_sensitive::Sensitivity::High)
 }
 
 /// Personal types that public data often carries (an author's name on an article, a
@@ -181,6 +198,7 @@ fn secrets_in_response(detections: &[Detection], hits: &mut Vec<PostureHit>) {
         if detection.direction != Direction::Response
             || detection.category != Category::Credential
             || is_session_token(detection)
+            || is_issued_token(detection)
         {
             continue;
         }
@@ -191,12 +209,24 @@ fn secrets_in_response(detections: &[Detection], hits: &mut Vec<PostureHit>) {
             Some(Builtin::StripePublishableKey) => continue,
             _ => rules::KEY_IN_RESPONSE,
         };
+        let path = crate::inspector::generalize_path(&detection.path, detection.location);
         hits.push(hit(
             rule,
-            format!("{}:{}", detection.path, detection.data_type),
-            format!("{} in {}", detection.data_type, place(detection)),
+            format!("{path}:{}", detection.data_type),
+            format!(
+                "{} in {} {path}",
+                detection.data_type,
+                location_name(detection.location, detection.direction)
+            ),
         ));
     }
+}
+
+/// A secret-looking value under a token name (`access_token`, `refreshToken`): what an
+/// authentication endpoint hands to its caller, not a leak.
+fn is_issued_token(detection: &Detection) -> bool {
+    detection.data_type.builtin() == Some(Builtin::GenericSecret)
+        && detection.path.rsplit('/').next().is_some_and(|name| name.to_ascii_lowercase().contains("token"))
 }
 
 fn plain_http(call: &ApiCall, detections: &[Detection], hits: &mut Vec<PostureHit>) {
@@ -238,7 +268,7 @@ fn plain_http(call: &ApiCall, detections: &[Detection], hits: &mut Vec<PostureHi
     hits.push(hit(
         rules::CREDENTIALS_OVER_HTTP,
         "",
-        format!("{} http://{}{} carried {}", request.method, request.host, request.path, listed.join(", ")),
+        format!("{} to http://{} carried {}", request.method, request.host, listed.join(", ")),
     ));
 }
 

@@ -126,6 +126,12 @@ fn traffic() -> Calls {
                 "access-control-allow-credentials": "true"},
                 "body": json_body(json!({"items": [], "total": 0}))}),
         );
+        // Personal data in the path (kept only masked in examples).
+        calls.add(
+            json!({"method": "GET", "url": format!("https://shop.example.test/api/authors/erin.fox{i}%40example.com"),
+                "headers": {"authorization": format!("Bearer {jwt}")}}),
+            json!({"status": 200, "headers": plain_headers, "body": json_body(json!({"posts": 3}))}),
+        );
         // Clean traffic: product data with SKUs, order numbers that fail Luhn, timestamps.
         calls.add(
             json!({"method": "GET", "url": format!("https://shop.example.test/api/products/{}", 10 + i)}),
@@ -263,6 +269,9 @@ fn raw_secrets_never_reach_the_store_file() {
         jwt_claims.as_str(),
         basic.as_str(),
         "S3cretBackup",
+        "alice.smith@example.com",
+        "carol.white",
+        "erin.fox",
     ];
     let mut scanned = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -299,10 +308,7 @@ fn findings_are_replaced_not_added_when_traffic_is_ingested_again() {
     assert_eq!(findings(&db), first, "re-ingesting the same calls changed the findings");
 
     // New calls of the same kind add to the counts of the same findings.
-    let mut more = traffic();
-    more.at_us += 86_400_000_000;
-    let later = Calls { lines: Vec::new(), at_us: more.at_us };
-    let mut later = later;
+    let mut later = Calls::new();
     for line in traffic().lines {
         let mut value: Value = serde_json::from_str(&line).unwrap();
         let at = value["started_at_us"].as_i64().unwrap() + 86_400_000_000;

@@ -235,16 +235,15 @@ impl Observer {
                 None => example_text(value, example_bytes),
             })
         };
-        let text = |text: String| match inspector {
-            Some(inspector) => inspector.redact_text(&text),
-            None => text,
-        };
         stats.offer_example(
             || ExampleCall {
                 call_id: call.id,
                 started_at_us: call.started_at_us,
-                path: text(request.path.clone()),
-                query: request.query.as_deref().map(|q| text(redact_query(&parse_query(q)))),
+                path: match inspector {
+                    Some(inspector) => redact_path(&request.path, inspector),
+                    None => request.path.clone(),
+                },
+                query: request.query.as_deref().map(|q| redact_query(&parse_query(q), inspector)),
                 status: call.response.as_ref().map(|r| r.status),
                 request_body: body_text(decoded.request_value()),
                 response_body: body_text(decoded.response_value()),
@@ -522,16 +521,46 @@ fn example_text(value: &Value, max: usize) -> String {
     text
 }
 
-fn redact_query(pairs: &[(String, String)]) -> String {
+/// A query string for an example: secret-looking parameters masked by name, and every other
+/// value through the inspector (with its name as context) when there is one.
+fn redact_query(pairs: &[(String, String)], inspector: Option<&dyn Inspector>) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (name, value) in pairs {
         if is_secret_key(name) || is_api_key_query(name) {
             out.append_pair(name, "[redacted]");
+        } else if let Some(inspector) = inspector {
+            let mut pair =
+                Value::Object([(name.clone(), Value::String(value.clone()))].into_iter().collect());
+            inspector.redact_value(&mut pair);
+            match pair.get(name) {
+                Some(Value::String(masked)) => out.append_pair(name, masked),
+                Some(other) => out.append_pair(name, &other.to_string()),
+                None => out.append_pair(name, "[dropped]"),
+            };
         } else {
             out.append_pair(name, value);
         }
     }
     out.finish()
+}
+
+/// A concrete path for an example, each segment decoded, masked and re-encoded, so that an
+/// e-mail address or a token in the path is not kept.
+fn redact_path(path: &str, inspector: &dyn Inspector) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b' ').add(b'/').add(b'?').add(b'#').add(b'%');
+    path.split('/')
+        .map(|segment| {
+            let decoded = decode_path_segment(segment);
+            let masked = inspector.redact_text(&decoded);
+            if masked == decoded {
+                segment.to_owned()
+            } else {
+                percent_encoding::utf8_percent_encode(&masked, SEGMENT).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
