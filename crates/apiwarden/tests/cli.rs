@@ -324,6 +324,17 @@ fn demo_prints_the_shop_inventory() {
     let value = json.json();
     assert_eq!(value["report"]["calls_read"], 1500);
     assert!(find_endpoint(&value["endpoints"], "GET", "/api/orders/{orderId}").is_some());
+
+    // The demo traffic carries the traps the posture checks must find.
+    assert!(run.stdout.contains("findings: "), "{}", run.stdout);
+    let findings = value["findings"].as_array().unwrap();
+    let at = |rule: &str, template: &str| {
+        findings.iter().any(|f| f["rule"] == rule && f["endpoint"]["template"] == template)
+    };
+    assert!(at("sensitive.secret-in-response", "/api/users/{userId}"), "{findings:#?}");
+    assert!(at("posture.verbose-error", "/api/products"), "{findings:#?}");
+    let users = find_endpoint(&value["endpoints"], "GET", "/api/users/{userId}").unwrap();
+    assert!(users["sensitive"].as_array().unwrap().iter().any(|t| t["data_type"] == "password_hash"));
 }
 
 // ---------------------------------------------------------------------------------------
