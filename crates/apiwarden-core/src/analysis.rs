@@ -53,6 +53,11 @@ impl<'a> DecodedCall<'a> {
         self.response_body.as_ref().and_then(|r| r.as_ref().ok()).map(|d| &d.value)
     }
 
+    /// The caps the bodies were decoded and flattened under.
+    pub fn limits(&self) -> &DecodeLimits {
+        &self.limits
+    }
+
     /// The flat field list of the call (built on first use).
     pub fn fields(&self) -> &[Field] {
         self.fields.get_or_init(|| {

@@ -67,12 +67,20 @@ impl PostureHit {
 pub struct Inspection {
     pub tags: Vec<FieldTag>,
     pub hits: Vec<PostureHit>,
+    /// The inspector read every field of the request body and found nothing to mask:
+    /// discovery may keep it as an example without [`Inspector::redact_value`]. Most
+    /// bodies are clean, and masking re-reads the whole body.
+    pub clean_request_body: bool,
+    /// The same for the response body.
+    pub clean_response_body: bool,
 }
 
 impl Inspection {
     pub fn clear(&mut self) {
         self.tags.clear();
         self.hits.clear();
+        self.clean_request_body = false;
+        self.clean_response_body = false;
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::inspect::{FieldTag, Inspection, Inspector};
-use apiwarden_core::{Direction, Endpoint, Finding, Location};
-use apiwarden_sensitive::{Classifier, ConfigError, Redactor, SensitiveConfig};
+use apiwarden_core::{Direction, Endpoint, Field, FieldValue, Finding, Location};
+use apiwarden_sensitive::{Classifier, ConfigError, Detection, Redactor, SensitiveConfig};
 
 use crate::checks;
 
@@ -40,6 +40,35 @@ impl TrafficInspector {
         &self.redactor
     }
 
+    /// Which bodies [`Inspector::redact_value`] would leave as they are: every field of the
+    /// call was decoded (no field or depth cap cut it) and classified whole (no value
+    /// longer than the scan cap), and none in that body was detected. Masking classifies the same fields with the same classifier, so
+    /// it would find nothing either.
+    fn clean_bodies(
+        &self,
+        call: &DecodedCall<'_>,
+        fields: &[Field],
+        examined: usize,
+        detections: &[Detection],
+    ) -> (bool, bool) {
+        let limits = call.limits();
+        let max_text = self.classifier.limits().max_field_bytes;
+        let whole = |f: &Field| {
+            f.location != Location::Body
+                || (path_depth(&f.path) + 2 < limits.max_depth
+                    && !matches!(&f.value, FieldValue::Text(t) if t.len() > max_text))
+        };
+        let complete =
+            examined == fields.len() && fields.len() < limits.max_fields && fields.iter().all(whole);
+        if !complete {
+            return (false, false);
+        }
+        let clean = |direction: Direction| {
+            !detections.iter().any(|d| d.location == Location::Body && d.direction == direction)
+        };
+        (clean(Direction::Request), clean(Direction::Response))
+    }
+
     /// `text` with every sensitive value in it masked (for evidence lines).
     pub(crate) fn mask_text(&self, text: &str) -> String {
         self.redactor.redact_free_text(&self.classifier, text)
@@ -50,7 +79,9 @@ impl Inspector for TrafficInspector {
     fn inspect(&self, call: &DecodedCall<'_>, out: &mut Inspection) {
         let fields = call.fields();
         let mut detections = Vec::new();
-        self.classifier.classify_fields(fields, &mut detections);
+        let examined = self.classifier.classify_fields_examined(fields, &mut detections);
+        (out.clean_request_body, out.clean_response_body) =
+            self.clean_bodies(call, fields, examined, &detections);
         let mut seen = HashSet::new();
         for detection in &detections {
             let tag = FieldTag {
@@ -78,6 +109,11 @@ impl Inspector for TrafficInspector {
     fn host_findings(&self, endpoints: &[Endpoint]) -> Vec<Finding> {
         crate::findings::host_findings(endpoints)
     }
+}
+
+/// Tokens in a JSON-pointer path (`/a/0/b` is 3 deep).
+fn path_depth(path: &str) -> usize {
+    path.bytes().filter(|&b| b == b'/').count()
 }
 
 /// A body field's path with array indices as `*` (`/items/3/email` → `/items/*/email`), so

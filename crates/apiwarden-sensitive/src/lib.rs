@@ -19,18 +19,19 @@
 //!    * the detectors its key hint selects (a name-like value under `lastName`, a
 //!      plausible past date under `dob`, 3–4 digits under `cvv`, an entropy check under
 //!      `client_secret`);
-//!    * one [`regex::RegexSet`] pass over the text for every value pattern (e-mail, card,
-//!      IBAN, SSN, NINO, VIN, IPs, JWT, PEM keys, password-hash formats, cloud and SaaS
-//!      key shapes, `name=value` secrets in query strings and env text, URL user info,
-//!      `Bearer` tokens); only patterns the set reports are run alone, for spans;
+//!    * the value patterns (e-mail, card, IBAN, SSN, NINO, VIN, IPs, JWT, PEM keys,
+//!      password-hash formats, cloud and SaaS key shapes, `name=value` secrets in query
+//!      strings and env text, URL user info, `Bearer` tokens) that the value's shape
+//!      admits: one byte pass counts digits, capitals, dots, colons, `@ = $`, one
+//!      Aho-Corasick pass finds the literals token shapes need (`AKIA`, `ghp_`, `xox`,
+//!      `bearer`, ...), and only patterns whose necessary conditions hold are run, each
+//!      as its own small regex (see module `patterns` for why not one `RegexSet`);
 //!    * the validator of each match: Luhn with issuer ranges and lengths, IBAN country
 //!      length and mod-97, ABA checksum, SSN area/group/serial rules, NINO prefix rules,
 //!      VIN check digit, DNI letter, Aadhaar Verhoeff, CPF mod-11, `std::net` IP parsing,
 //!      JWT header decoding, E.164/NANP phone rules.
 //!
-//!    Values of an inert shape (UUID, RFC 3339 time, lower-case hex) or with nothing a
-//!    pattern could start from (fewer than four digits, none of `@ : = $ _`, no token
-//!    prefix) skip the set.
+//!    Values of an inert shape (UUID, RFC 3339 time, lower-case hex) skip the patterns.
 //!
 //!    Overlapping candidates of one field are resolved: one per type, and a generic type
 //!    yields to a specific one (a `generic_secret` to a `github_token`, a `phone` to a
@@ -50,7 +51,6 @@
 //! | matches of one pattern per field ([`MAX_MATCHES_PER_PATTERN`]) | 16 |
 //! | field-name length normalised | 96 bytes, 8 words |
 //! | field names memoised per thread | 4,096 slots, direct-mapped |
-//! | lazy DFA cache of the value patterns ([`LAZY_DFA_BYTES`]) | 4 MiB per thread |
 //! | JWT decoded ([`jwt::MAX_JWT_BYTES`]) | 16 KiB |
 //! | user pattern size (compiled) | 1 MiB each, 64 custom types |
 //!
@@ -79,13 +79,14 @@ pub mod config;
 mod heuristics;
 pub mod jwt;
 mod key;
+mod patterns;
 pub mod redact;
 pub mod types;
 pub mod validate;
 
 pub use classify::{
-    Classifier, DEFAULT_MIN_CONFIDENCE, Detection, LAZY_DFA_BYTES, Limits, MAX_CALL_BYTES, MAX_DETECTIONS,
-    MAX_FIELD_BYTES, MAX_FIELDS, MAX_MATCHES_PER_PATTERN,
+    Classifier, DEFAULT_MIN_CONFIDENCE, Detection, Limits, MAX_CALL_BYTES, MAX_DETECTIONS, MAX_FIELD_BYTES,
+    MAX_FIELDS, MAX_MATCHES_PER_PATTERN,
 };
 pub use config::{ConfigError, CustomTypeConfig, RedactionConfig, RedactionMode, SensitiveConfig};
 pub use redact::Redactor;

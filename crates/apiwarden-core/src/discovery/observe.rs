@@ -212,27 +212,27 @@ impl Observer {
             stats.latency.record(ms);
         }
 
+        let mut inspection = Inspection::default();
         if let Some(inspector) = &self.inspector {
-            let mut inspection = Inspection::default();
             inspector.inspect(decoded, &mut inspection);
-            for tag in inspection.tags {
+            for tag in inspection.tags.drain(..) {
                 stats.note_tag(tag, call.started_at_us);
             }
-            for hit in inspection.hits {
+            for hit in inspection.hits.drain(..) {
                 stats.note_posture(hit, call.id, call.started_at_us);
             }
         }
 
         let example_bytes = self.config.example_body_bytes;
         let inspector = self.inspector.as_deref();
-        let body_text = |value: Option<&Value>| {
+        let body_text = |value: Option<&Value>, clean: bool| {
             value.map(|value| match inspector {
-                Some(inspector) => {
+                Some(inspector) if !clean => {
                     let mut value = value.clone();
                     inspector.redact_value(&mut value);
                     example_text(&value, example_bytes)
                 }
-                None => example_text(value, example_bytes),
+                _ => example_text(value, example_bytes),
             })
         };
         stats.offer_example(
@@ -245,8 +245,8 @@ impl Observer {
                 },
                 query: request.query.as_deref().map(|q| redact_query(&parse_query(q), inspector)),
                 status: call.response.as_ref().map(|r| r.status),
-                request_body: body_text(decoded.request_value()),
-                response_body: body_text(decoded.response_value()),
+                request_body: body_text(decoded.request_value(), inspection.clean_request_body),
+                response_body: body_text(decoded.response_value(), inspection.clean_response_body),
             },
             call.id,
         );
