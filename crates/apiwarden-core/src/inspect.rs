@@ -90,6 +90,13 @@ pub trait Inspector: Send + Sync {
     fn inspect(&self, call: &DecodedCall<'_>, out: &mut Inspection);
     /// Masks sensitive values in a decoded body before it is kept as an example.
     fn redact_value(&self, value: &mut serde_json::Value);
+    /// Masks the `direction` body of `call` (its decoded value, given as `value`) before
+    /// it is kept as an example. `call` was just inspected on this thread, so an inspector
+    /// may reuse what it found there instead of reading the body again.
+    fn redact_body(&self, call: &DecodedCall<'_>, direction: Direction, value: &mut serde_json::Value) {
+        let _ = (call, direction);
+        self.redact_value(value);
+    }
     /// Masks sensitive values in a path or query string before it is kept as an example.
     fn redact_text(&self, text: &str) -> String;
     /// The findings one host's endpoints show (from their kept tags and hits, and across

@@ -1,10 +1,11 @@
 //! The [`Inspector`] that discovery runs on every call.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::inspect::{FieldTag, Inspection, Inspector};
-use apiwarden_core::{Direction, Endpoint, Field, FieldValue, Finding, Location};
+use apiwarden_core::{CallId, Direction, Endpoint, Field, FieldValue, Finding, Location};
 use apiwarden_sensitive::{Classifier, ConfigError, Detection, Redactor, SensitiveConfig};
 
 use crate::checks;
@@ -96,10 +97,47 @@ impl Inspector for TrafficInspector {
             }
         }
         checks::run(self, call, fields, &detections, &mut out.hits);
+        LAST_INSPECTED.with(|last| {
+            *last.borrow_mut() = Some(Inspected { call: call.call.id, examined, detections });
+        });
     }
 
     fn redact_value(&self, value: &mut serde_json::Value) {
         self.redactor.redact_json(&self.classifier, value, Direction::Response, Location::Body);
+    }
+
+    fn redact_body(&self, call: &DecodedCall<'_>, direction: Direction, value: &mut serde_json::Value) {
+        let fields = call.fields();
+        let limits = self.classifier.limits();
+        let reused = LAST_INSPECTED.with(|last| match &*last.borrow() {
+            Some(last) if last.call == call.call.id => {
+                let (examined, detections) = (last.examined, &last.detections);
+                self.redactor.redact_json_detected(
+                    limits,
+                    value,
+                    fields,
+                    examined,
+                    detections,
+                    direction,
+                    Location::Body,
+                );
+                true
+            }
+            _ => false,
+        });
+        if !reused {
+            let mut detections = Vec::new();
+            let examined = self.classifier.classify_fields_examined(fields, &mut detections);
+            self.redactor.redact_json_detected(
+                limits,
+                value,
+                fields,
+                examined,
+                &detections,
+                direction,
+                Location::Body,
+            );
+        }
     }
 
     fn redact_text(&self, text: &str) -> String {
@@ -109,6 +147,19 @@ impl Inspector for TrafficInspector {
     fn host_findings(&self, endpoints: &[Endpoint]) -> Vec<Finding> {
         crate::findings::host_findings(endpoints)
     }
+}
+
+/// What [`TrafficInspector::inspect`] found in the last call it read on this thread, so
+/// that masking that call's bodies for examples (which discovery does right after) does
+/// not classify them again.
+struct Inspected {
+    call: CallId,
+    examined: usize,
+    detections: Vec<Detection>,
+}
+
+thread_local! {
+    static LAST_INSPECTED: RefCell<Option<Inspected>> = const { RefCell::new(None) };
 }
 
 /// Tokens in a JSON-pointer path (`/a/0/b` is 3 deep).
@@ -130,7 +181,70 @@ pub(crate) fn generalize_path(path: &str, location: Location) -> String {
 
 #[cfg(test)]
 mod tests {
+    use apiwarden_core::decode::{DecodeLimits, DecoderRegistry};
+    use apiwarden_core::model::{ApiCall, Body, HttpRequest, HttpResponse, Observed, SourceKind};
+    use serde_json::json;
+
     use super::*;
+
+    fn call(body: &serde_json::Value) -> ApiCall {
+        let text = body.to_string();
+        ApiCall {
+            id: CallId::from_content(&[text.as_bytes()]),
+            started_at_us: 1_700_000_000_000_000,
+            observed: Observed { source: SourceKind::Har, origin: "test".into(), position: None },
+            client: Default::default(),
+            request: HttpRequest {
+                method: "GET".into(),
+                scheme: "https".into(),
+                host: "api.test".into(),
+                path: "/customers/7".into(),
+                query: None,
+                http_version: None,
+                headers: Vec::new(),
+                body: Body::default(),
+            },
+            response: Some(HttpResponse {
+                status: 200,
+                headers: vec![apiwarden_core::model::Header::new("content-type", "application/json")],
+                body: Body::from_bytes(text.into_bytes()),
+            }),
+            timings: Default::default(),
+        }
+    }
+
+    /// Masks the response body of `body` the way discovery does for an example, through
+    /// the inspection's own detections (`reuse`) or from scratch.
+    fn example(inspector: &TrafficInspector, body: &serde_json::Value, reuse: bool) -> (Inspection, String) {
+        let registry = DecoderRegistry::default();
+        let call = call(body);
+        let decoded = DecodedCall::new(&call, &registry, &DecodeLimits::default());
+        let mut inspection = Inspection::default();
+        inspector.inspect(&decoded, &mut inspection);
+        if !reuse {
+            LAST_INSPECTED.with(|last| last.borrow_mut().take());
+        }
+        let mut value = decoded.response_value().cloned().unwrap_or_default();
+        inspector.redact_body(&decoded, Direction::Response, &mut value);
+        (inspection, value.to_string())
+    }
+
+    #[test]
+    fn clean_bodies_are_vouched_for_and_others_masked_alike_with_or_without_reuse() {
+        let inspector = TrafficInspector::builtin();
+        let (inspection, _) = example(&inspector, &json!({"status": "shipped", "total": 12.5}), true);
+        assert!(inspection.clean_response_body);
+
+        let body = json!({"name": "Ann Lee", "email": "ann.lee@example.com", "card": "4111 1111 1111 1111"});
+        let (inspection, reused) = example(&inspector, &body, true);
+        assert!(!inspection.clean_response_body);
+        let (_, fresh) = example(&inspector, &body, false);
+        assert_eq!(reused, fresh);
+        let mut whole = body.clone();
+        inspector.redact_value(&mut whole);
+        assert_eq!(reused, whole.to_string());
+        assert!(!reused.contains("ann.lee@example.com") && !reused.contains("4111"), "{reused}");
+    }
 
     #[test]
     fn array_indices_generalize_in_bodies_only() {

@@ -132,9 +132,26 @@ fn required_literals(pat: Pat) -> &'static [&'static str] {
         Pat::Openai => &["sk-"],
         Pat::Twilio => &["AC", "SK"],
         Pat::SsnLabelled => &["ssn", "social security", "ss#"],
-        Pat::Assignment => {
-            &["pass", "pwd", "secret", "token", "api", "access", "private", "credential", "session"]
-        }
+        Pat::Assignment => &[
+            "pass",
+            "pwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "accesskey",
+            "access_key",
+            "access-key",
+            "privatekey",
+            "private_key",
+            "private-key",
+            "credential",
+            "sessionid",
+            "session_id",
+            "session-id",
+        ],
+        Pat::Jwt => &["ey", "ew"],
         Pat::UrlUserinfo => &["://"],
         Pat::Bearer => &["bearer"],
         _ => &[],
@@ -202,6 +219,10 @@ struct Shape {
     opaque_run: usize,
     /// Two capitals followed by two digits occur (how an IBAN starts).
     iban_start: bool,
+    /// A two-letter word runs into digits, maybe after a space (how a NINO starts).
+    nino_start: bool,
+    /// Times a digit, a dot and a digit follow each other (an IPv4 address has three).
+    dotted_digits: usize,
     dots: usize,
     colons: usize,
     double_colon: bool,
@@ -215,7 +236,25 @@ impl Shape {
         let bytes = text.as_bytes();
         let mut s = Shape { len: bytes.len(), ..Shape::default() };
         let (mut digits, mut numeric, mut caps, mut token, mut opaque) = (0, 0, 0, 0, 0);
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_lowercase() {
+                // Words are most of free text: one tight loop per word.
+                let word =
+                    bytes.get(i..).unwrap_or_default().iter().take_while(|b| b.is_ascii_lowercase()).count();
+                (token, opaque) = (token + word, opaque + word);
+                (caps, digits, numeric) = (0, 0, 0);
+                s.token_run = s.token_run.max(token);
+                s.opaque_run = s.opaque_run.max(opaque);
+                i += word;
+                continue;
+            }
+            if b == b' ' {
+                // Ends every run but a written number's.
+                (token, opaque, caps, digits) = (0, 0, 0, 0);
+                i += 1;
+                continue;
+            }
             let class = CLASSES[usize::from(b)];
             // Each run grows while its class holds and restarts at zero when it breaks.
             let grow = |run: usize, bit: u8| if class & bit != 0 { run + 1 } else { 0 };
@@ -230,6 +269,16 @@ impl Shape {
             s.digit_run = s.digit_run.max(digits);
             s.number_digits = s.number_digits.max(numeric);
             s.upper += usize::from(class & UPPER != 0);
+            if digits == 1 && i >= 2 {
+                let at = |j: usize| bytes.get(j).copied().unwrap_or(b' ');
+                let last = if at(i - 1) == b' ' { i - 1 } else { i };
+                let word_start = last < 3 || !(at(last - 3).is_ascii_alphanumeric() || at(last - 3) == b'_');
+                s.nino_start |= last >= 2
+                    && at(last - 1).is_ascii_alphabetic()
+                    && at(last - 2).is_ascii_alphabetic()
+                    && word_start;
+                s.dotted_digits += usize::from(at(i - 1) == b'.' && at(i - 2).is_ascii_digit());
+            }
             if digits == 2 && i >= 3 {
                 let upper = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_uppercase);
                 s.iban_start |= upper(i - 2) && upper(i - 3);
@@ -247,8 +296,28 @@ impl Shape {
                     _ => s.dollar = true,
                 }
             }
+            i += 1;
         }
         s
+    }
+
+    /// Whether any pattern at all could be admitted: the union of the weakest conditions
+    /// in [`Shape::admits`], so that plain words and short ids skip the per-pattern checks.
+    fn worth_checking(&self) -> bool {
+        let s = self;
+        s.at || s.assign
+            || s.dollar
+            || s.dots >= 2
+            || s.number_digits >= 6
+            || s.digit_run >= 7
+            || s.dotted_digits >= 3
+            || s.caps_run >= 17
+            || s.upper >= 10
+            || s.iban_start
+            || s.token_run >= 15
+            || s.opaque_run >= 16
+            || s.double_colon
+            || s.colons >= 7
     }
 
     /// Conditions without which a pattern finds nothing its validator accepts: read off
@@ -259,14 +328,15 @@ impl Shape {
         let s = self;
         match pat {
             Pat::Email => s.at && s.dots >= 1,
-            Pat::Phone | Pat::Dni => s.number_digits >= 7,
+            Pat::Phone => s.number_digits >= 7,
+            Pat::Dni => s.digit_run >= 7,
             Pat::Ssn => s.number_digits >= 9,
             Pat::SsnLabelled => s.digit_run >= 9,
-            Pat::Nino => s.number_digits >= 6,
+            Pat::Nino => s.nino_start && s.number_digits >= 6,
             Pat::Vin => s.caps_run >= 17,
             Pat::Card => s.number_digits >= 12,
             Pat::Iban => s.iban_start && s.len >= 12,
-            Pat::Ipv4 => s.number_digits >= 4 && s.dots >= 3,
+            Pat::Ipv4 => s.dotted_digits >= 3,
             Pat::Ipv6 => s.double_colon || s.colons >= 7,
             Pat::Jwt => s.dots >= 2 && s.token_run >= 10,
             Pat::PrivateKey => s.upper >= 10,
@@ -345,6 +415,10 @@ impl ValuePatterns {
     /// The patterns that can match somewhere in `text`, as a bit set over [`Self::get`].
     pub(crate) fn candidates(&self, text: &str) -> u32 {
         let shape = Shape::of(text);
+        if !shape.worth_checking() {
+            debug_assert!(self.patterns.iter().all(|(pat, _)| !shape.admits(*pat)), "{shape:?}");
+            return 0;
+        }
         let mut admitted = 0u32;
         for (i, (pat, _)) in self.patterns.iter().enumerate() {
             if shape.admits(*pat) {

@@ -25,7 +25,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::classify::{Classifier, Detection, cut};
+use crate::classify::{Classifier, Detection, Limits, cut};
 use crate::config::{ConfigError, MIN_SALT_BYTES, RedactionConfig, RedactionMode};
 use crate::types::{Builtin, DataTypeId};
 
@@ -261,10 +261,32 @@ impl Redactor {
         flatten_value_peeled(value, direction, location, "", &decode_limits, &mut fields);
         let mut detections = Vec::new();
         let examined = classifier.classify_fields_examined(&fields, &mut detections);
-        let examined_paths: HashSet<&str> = fields.iter().take(examined).map(|f| f.path.as_str()).collect();
+        self.redact_json_detected(limits, value, &fields, examined, &detections, direction, location)
+    }
+
+    /// The second half of [`Redactor::redact_json`], for a value whose fields were already
+    /// classified: `fields` (of which the first `examined` were read) and `detections`
+    /// (indexing `fields`) may cover a whole call; only those at `direction`/`location`,
+    /// with paths relative to `value`, are applied. The fields must be a flattening (with
+    /// peeling) of `value`, as [`apiwarden_core::decode`] makes them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn redact_json_detected(
+        &self,
+        limits: Limits,
+        value: &mut Value,
+        fields: &[Field],
+        examined: usize,
+        detections: &[Detection],
+        direction: Direction,
+        location: Location,
+    ) -> usize {
+        let here = |f: &Field| f.direction == direction && f.location == location;
+        let examined_paths: HashSet<&str> =
+            fields.iter().take(examined).filter(|f| here(f)).map(|f| f.path.as_str()).collect();
+        let detections = detections.iter().filter(|d| d.direction == direction && d.location == location);
 
         let mut by_field: HashMap<usize, Vec<&Detection>> = HashMap::new();
-        for detection in &detections {
+        for detection in detections {
             by_field.entry(detection.field).or_default().push(detection);
         }
         let mut handled: HashSet<String> = HashSet::new();

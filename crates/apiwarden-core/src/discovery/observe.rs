@@ -10,6 +10,7 @@ use super::stats::{self, EndpointStats};
 use crate::analysis::{Analyzer, DecodedCall};
 use crate::decode::{decode_path_segment, parse_cookie_header, parse_query};
 use crate::endpoint::{AuthKind, ExampleCall};
+use crate::field::Direction;
 use crate::inspect::{Inspection, Inspector};
 use crate::model::ApiCall;
 
@@ -225,11 +226,11 @@ impl Observer {
 
         let example_bytes = self.config.example_body_bytes;
         let inspector = self.inspector.as_deref();
-        let body_text = |value: Option<&Value>, clean: bool| {
+        let body_text = |value: Option<&Value>, direction: Direction, clean: bool| {
             value.map(|value| match inspector {
                 Some(inspector) if !clean => {
                     let mut value = value.clone();
-                    inspector.redact_value(&mut value);
+                    inspector.redact_body(decoded, direction, &mut value);
                     example_text(&value, example_bytes)
                 }
                 _ => example_text(value, example_bytes),
@@ -245,8 +246,16 @@ impl Observer {
                 },
                 query: request.query.as_deref().map(|q| redact_query(&parse_query(q), inspector)),
                 status: call.response.as_ref().map(|r| r.status),
-                request_body: body_text(decoded.request_value(), inspection.clean_request_body),
-                response_body: body_text(decoded.response_value(), inspection.clean_response_body),
+                request_body: body_text(
+                    decoded.request_value(),
+                    Direction::Request,
+                    inspection.clean_request_body,
+                ),
+                response_body: body_text(
+                    decoded.response_value(),
+                    Direction::Response,
+                    inspection.clean_response_body,
+                ),
             },
             call.id,
         );
