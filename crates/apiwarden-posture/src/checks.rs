@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::inspect::PostureHit;
 use apiwarden_core::{ApiCall, Direction, Field, FieldValue, Location};
-use apiwarden_sensitive::{Builtin, Category, Detection, jwt};
+use apiwarden_sensitive::{Builtin, Category, Detection};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::TrafficInspector;
@@ -300,7 +300,7 @@ fn jwts(
             continue;
         }
         seen.push(token);
-        let Ok(info) = jwt::inspect(token, &inspector.classifier) else { continue };
+        let Some(info) = inspector.inspect_jwt(token) else { continue };
         let at = place(detection);
         let detail = format!("{}:{}", detection.location.as_str(), detection.path);
         if info.alg_none {

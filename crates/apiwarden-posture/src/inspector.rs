@@ -2,10 +2,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use apiwarden_core::analysis::DecodedCall;
 use apiwarden_core::inspect::{FieldTag, Inspection, Inspector};
 use apiwarden_core::{CallId, Direction, Endpoint, Field, FieldValue, Finding, Location};
+use apiwarden_sensitive::jwt::{self, JwtInfo};
 use apiwarden_sensitive::{Classifier, ConfigError, Detection, Redactor, SensitiveConfig};
 
 use crate::checks;
@@ -16,12 +18,54 @@ use crate::checks;
 pub struct TrafficInspector {
     pub(crate) classifier: Classifier,
     pub(crate) redactor: Redactor,
+    /// Recently inspected JWTs: a client sends the same token on call after call, and
+    /// decoding it and classifying its claims costs more than the rest of its checks.
+    jwt_memo: JwtMemo,
+}
+
+/// Slots of [`JwtMemo`].
+const JWT_MEMO_SLOTS: usize = 256;
+
+/// A direct-mapped memo of JWT inspections (one slot per token hash; a colliding token
+/// replaces the slot), shared by the pipeline's threads under one short lock.
+#[derive(Debug, Default)]
+struct JwtMemo {
+    slots: Mutex<Vec<Option<(String, Option<Arc<JwtInfo>>)>>>,
+}
+
+impl JwtMemo {
+    fn inspect(&self, token: &str, classifier: &Classifier) -> Option<Arc<JwtInfo>> {
+        let slot =
+            usize::try_from(xxhash_rust::xxh3::xxh3_64(token.as_bytes())).unwrap_or(0) % JWT_MEMO_SLOTS;
+        if let Ok(slots) = self.slots.lock()
+            && let Some(Some((cached, info))) = slots.get(slot)
+            && cached == token
+        {
+            return info.clone();
+        }
+        let info = jwt::inspect(token, classifier).ok().map(Arc::new);
+        if token.len() <= jwt::MAX_JWT_BYTES
+            && let Ok(mut slots) = self.slots.lock()
+        {
+            if slots.is_empty() {
+                slots.resize(JWT_MEMO_SLOTS, None);
+            }
+            if let Some(entry) = slots.get_mut(slot) {
+                *entry = Some((token.to_owned(), info.clone()));
+            }
+        }
+        info
+    }
 }
 
 impl TrafficInspector {
     /// The built-in types, every value masked.
     pub fn builtin() -> TrafficInspector {
-        TrafficInspector { classifier: Classifier::builtin(), redactor: Redactor::mask_all() }
+        TrafficInspector {
+            classifier: Classifier::builtin(),
+            redactor: Redactor::mask_all(),
+            jwt_memo: JwtMemo::default(),
+        }
     }
 
     /// From the `[sensitive]` section; a bad section is an error naming the entry.
@@ -30,6 +74,7 @@ impl TrafficInspector {
         Ok(TrafficInspector {
             classifier: Classifier::from_config(config)?,
             redactor: Redactor::from_config(&config.redaction)?,
+            jwt_memo: JwtMemo::default(),
         })
     }
 
@@ -68,6 +113,11 @@ impl TrafficInspector {
             !detections.iter().any(|d| d.location == Location::Body && d.direction == direction)
         };
         (clean(Direction::Request), clean(Direction::Response))
+    }
+
+    /// A JWT decoded and its claims classified (`None` when it is not a JWT), memoised.
+    pub(crate) fn inspect_jwt(&self, token: &str) -> Option<Arc<JwtInfo>> {
+        self.jwt_memo.inspect(token, &self.classifier)
     }
 
     /// `text` with every sensitive value in it masked (for evidence lines).

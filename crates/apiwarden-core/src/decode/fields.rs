@@ -66,6 +66,7 @@
 //! Bodies that no decoder read (`None` views: XML, binary, over the size limit, invalid
 //! JSON) contribute no field; analyzers that want raw bytes read them from the call.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -92,7 +93,8 @@ pub fn call_fields(
     response_body: Option<&Decoded>,
     limits: &DecodeLimits,
 ) -> Vec<Field> {
-    let mut out = Vec::new();
+    // Typical calls have a few dozen fields; growing from empty would copy them thrice.
+    let mut out = Vec::with_capacity(64);
     let mut emitter = Emitter::new(Direction::Request, Location::Path, "", limits, true, &mut out);
     let request = &call.request;
 
@@ -158,11 +160,20 @@ pub fn call_fields(
     out
 }
 
-fn header_pairs(headers: &[Header], except: &str) -> Vec<(String, String)> {
+/// Header names (lower-cased) and values, without the `except` header, borrowed where
+/// they can be.
+fn header_pairs<'h>(headers: &'h [Header], except: &str) -> Vec<(Cow<'h, str>, &'h str)> {
     headers
         .iter()
         .filter(|header| !header.name.eq_ignore_ascii_case(except))
-        .map(|header| (header.name.to_ascii_lowercase(), header.value.clone()))
+        .map(|header| {
+            let name = if header.name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(header.name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(header.name.as_str())
+            };
+            (name, header.value.as_str())
+        })
         .collect()
 }
 
@@ -346,24 +357,25 @@ impl<'a> Emitter<'a> {
     }
 
     /// Name/value pairs below the current path, repeated names indexed.
-    fn named(&mut self, pairs: &[(String, String)], peels: usize) {
+    fn named<N: AsRef<str>, V: AsRef<str>>(&mut self, pairs: &[(N, V)], peels: usize) {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (name, _) in pairs {
-            *counts.entry(name.as_str()).or_default() += 1;
+            *counts.entry(name.as_ref()).or_default() += 1;
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (name, value) in pairs {
             if self.full() {
                 return;
             }
+            let name = name.as_ref();
             self.push_token(name);
-            let repeated = counts.get(name.as_str()).copied().unwrap_or(0) > 1;
+            let repeated = counts.get(name).copied().unwrap_or(0) > 1;
             if repeated {
-                let occurrence = seen.entry(name.as_str()).or_default();
+                let occurrence = seen.entry(name).or_default();
                 self.push_index(*occurrence);
                 *occurrence += 1;
             }
-            self.text(value, peels);
+            self.text(value.as_ref(), peels);
             if repeated {
                 self.pop();
             }
