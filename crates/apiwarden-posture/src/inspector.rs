@@ -30,8 +30,11 @@ const JWT_MEMO_SLOTS: usize = 256;
 /// replaces the slot), shared by the pipeline's threads under one short lock.
 #[derive(Debug, Default)]
 struct JwtMemo {
-    slots: Mutex<Vec<Option<(String, Option<Arc<JwtInfo>>)>>>,
+    slots: Mutex<Vec<Option<MemoEntry>>>,
 }
+
+/// A token and what inspecting it gave (`None`: not a decodable JWT).
+type MemoEntry = (String, Option<Arc<JwtInfo>>);
 
 impl JwtMemo {
     fn inspect(&self, token: &str, classifier: &Classifier) -> Option<Arc<JwtInfo>> {
