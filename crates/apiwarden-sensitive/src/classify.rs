@@ -545,7 +545,10 @@ impl Classifier {
         if context.geo.contains(&index) {
             self.push(cands, Builtin::Geolocation, 0.85, None);
         }
-        self.key_candidates(trimmed, field, info, context, cands);
+        // `{"errors": {"password": ["is required"]}}` names a field, it does not carry it.
+        if !(trimmed.contains(' ') && in_error_report(&field.path)) {
+            self.key_candidates(trimmed, field, info, context, cands);
+        }
         if field.path.ends_with("/private_key")
             && context.service_account_parents.contains(&parent_key(field, info))
             && trimmed.contains("PRIVATE KEY")
@@ -563,7 +566,7 @@ impl Classifier {
     }
 
     /// A value of digits only: cards (unless the name says identifier) and phones with
-    /// context; the regex set adds nothing here.
+    /// context; the value patterns add nothing here.
     fn digit_candidates(&self, digits: &str, card_context: bool, info: &Info, cands: &mut Vec<Cand>) {
         if (13..=19).contains(&digits.len())
             && !matches!(
@@ -949,6 +952,12 @@ impl Classifier {
                 if after.starts_with('/') && after.as_bytes().get(1).is_some_and(u8::is_ascii_digit) {
                     return;
                 }
+                // `Chrome/120.0.6099.109`: a product version, not an address (but
+                // `http://10.0.0.1` is one).
+                let lead = text.get(..start).unwrap_or("");
+                if lead.ends_with('/') && !lead.ends_with("//") {
+                    return;
+                }
                 let before = text.get(start.saturating_sub(12)..start).unwrap_or("").to_ascii_lowercase();
                 if ["version", "ver ", "v.", "release", "build", "firmware"]
                     .iter()
@@ -1189,6 +1198,29 @@ impl Classifier {
         cands.retain(|_| flags.next().unwrap_or(false));
         cands.sort_by_key(|c| c.span.map_or(0, |(s, _)| s));
     }
+}
+
+/// Whether a field sits in a validation error report (`/errors/password/0`,
+/// `/error/fields/email`, `/violations/3/message`): there, a field name is the subject of a
+/// message, not the label of a value.
+fn in_error_report(path: &str) -> bool {
+    const CONTAINERS: &[&str] =
+        &["error", "errors", "violations", "validation", "validationerrors", "fielderrors", "invalidparams"];
+    let Some((parents, _)) = path.rsplit_once('/') else {
+        return false;
+    };
+    parents.split('/').any(|token| {
+        // Lower-cased without `_` and `-`, in a stack buffer (this runs on free text).
+        let mut folded = [0u8; 24];
+        let mut n = 0;
+        for b in token.bytes().filter(|b| *b != b'_' && *b != b'-') {
+            let Some(slot) = folded.get_mut(n) else { return false };
+            *slot = b.to_ascii_lowercase();
+            n += 1;
+        }
+        let folded = folded.get(..n).unwrap_or_default();
+        CONTAINERS.iter().any(|c| c.as_bytes() == folded)
+    })
 }
 
 /// Whether a detection of `b` makes an overlapping `a` redundant.

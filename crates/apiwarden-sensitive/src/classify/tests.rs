@@ -235,3 +235,22 @@ fn classifier_is_shareable_across_threads() {
         assert_eq!(handle.join().unwrap(), 1);
     }
 }
+
+#[test]
+fn validation_messages_under_sensitive_names_are_not_values() {
+    assert!(one("/error/fields/password/0", json!("is required")).is_empty());
+    assert!(one("/errors/password", json!("must be at least 8 characters")).is_empty());
+    assert!(one("/validationErrors/0/lastName", json!("must not be blank")).is_empty());
+    // A value under the same name outside an error report is still one.
+    assert_eq!(one("/password", json!("is required")), ["password"]);
+    // Values that validate on their own are found in error reports too.
+    assert_eq!(one("/errors/email/0", json!("ann.lee@example.com is taken")), ["email"]);
+}
+
+#[test]
+fn product_versions_are_not_ip_addresses() {
+    let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.6099.109 Safari/537.36";
+    assert!(types_of(&[field(Location::Header, "/user-agent", json!(ua))]).is_empty());
+    assert_eq!(one("/note", json!("fetched http://10.20.30.40/status")), ["ip_address"]);
+    assert_eq!(one("/note", json!("client 203.0.113.9 retried")), ["ip_address"]);
+}
