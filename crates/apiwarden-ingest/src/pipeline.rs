@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Memory is bounded by the chunks in flight (one being filled by the reader, one in the
-//! channel, one being parsed, one being observed; each at most 2,048 entries or 16 MiB), the
+//! channel, one being parsed, one being observed; each at most 2,048 entries or 4 MiB), the
 //! per-worker discovery states (bounded by their own caps, folded as they pass them) and the
 //! ids of the file's new calls (16 bytes each). A file's calls are committed together with
 //! their ids in one transaction, so a failed or interrupted run leaves the store as it was,
@@ -43,8 +43,10 @@ use crate::source::{ReadOutcome, Record, SourceError, SourceFile, SourceLimits, 
 /// At most this many problem lines are kept per run (the counts are always exact).
 const MAX_PROBLEMS: usize = 50;
 /// Raw bytes handed to the workers at a time: with at most four chunks in flight, large
-/// entries cannot pile up more than a few times this in memory.
-const MAX_CHUNK_BYTES: usize = 16 * 1024 * 1024;
+/// entries cannot pile up more than a few times this in memory. 4 MiB kept the peak RSS of
+/// a 1.2 GB HAR with 3 KB bodies under 300 MB with classification on (16 MiB: about 325
+/// MiB) at the same throughput on 1 KB bodies (BENCHMARKS.md).
+const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Times a commit is retried when another writer changed the same hosts meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
 
