@@ -358,6 +358,20 @@ impl<'a> Emitter<'a> {
 
     /// Name/value pairs below the current path, repeated names indexed.
     fn named<N: AsRef<str>, V: AsRef<str>>(&mut self, pairs: &[(N, V)], peels: usize) {
+        // Names rarely repeat; finding out by sorting is cheaper than two hash maps.
+        let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_ref()).collect();
+        names.sort_unstable();
+        if !names.windows(2).any(|w| w.first() == w.get(1)) {
+            for (name, value) in pairs {
+                if self.full() {
+                    return;
+                }
+                self.push_token(name.as_ref());
+                self.text(value.as_ref(), peels);
+                self.pop();
+            }
+            return;
+        }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (name, _) in pairs {
             *counts.entry(name.as_ref()).or_default() += 1;

@@ -254,3 +254,21 @@ fn product_versions_are_not_ip_addresses() {
     assert_eq!(one("/note", json!("fetched http://10.20.30.40/status")), ["ip_address"]);
     assert_eq!(one("/note", json!("client 203.0.113.9 retried")), ["ip_address"]);
 }
+
+#[test]
+fn protocol_headers_are_skipped_and_the_list_is_sorted() {
+    assert!(PROTOCOL_HEADERS.windows(2).all(|w| w[0] < w[1]));
+    for name in PROTOCOL_HEADERS {
+        assert!(protocol_header(&format!("/{name}")), "{name}");
+    }
+    assert!(protocol_header("/accept/1"));
+    for name in ["user-agent", "authorization", "cookie", "x-api-key", "referer", "origin", "host"] {
+        assert!(!protocol_header(&format!("/{name}")), "{name}");
+    }
+    // A card number in a date header is nonsense, and not reported.
+    assert!(types_of(&[field(Location::Header, "/date", json!("4111 1111 1111 1111"))]).is_empty());
+    assert_eq!(
+        types_of(&[field(Location::Header, "/x-card", json!("4111 1111 1111 1111"))]),
+        [("/x-card".to_owned(), "card_number".to_owned())]
+    );
+}
