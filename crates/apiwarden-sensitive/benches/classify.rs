@@ -16,7 +16,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../corpus/mod.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use std::hint::black_box;
