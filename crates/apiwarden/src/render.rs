@@ -171,7 +171,15 @@ pub fn findings_summary(out: &mut impl Write, findings: &[Finding], more: &str) 
     let mut top: Vec<&Finding> = findings.iter().collect();
     top.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.count.cmp(&a.count)).then(a.id.cmp(&b.id)));
     for f in top.iter().take(8) {
-        writeln!(out, "  [{}] {} — {} ({} calls)", f.severity.as_str(), f.title, finding_place(f), f.count)?;
+        let calls = if f.count == 1 { "call" } else { "calls" };
+        writeln!(
+            out,
+            "  [{}] {} — {} ({} {calls})",
+            f.severity.as_str(),
+            f.title,
+            finding_place(f),
+            f.count
+        )?;
     }
     if findings.len() > 8 {
         writeln!(out, "  ... and {} more ({more} lists them all)", findings.len() - 8)?;
