@@ -358,24 +358,11 @@ impl<'a> Emitter<'a> {
 
     /// Name/value pairs below the current path, repeated names indexed.
     fn named<N: AsRef<str>, V: AsRef<str>>(&mut self, pairs: &[(N, V)], peels: usize) {
-        // Names rarely repeat; finding out by sorting is cheaper than two hash maps.
+        // Names rarely repeat: a sorted copy answers "is this one repeated?" without hash
+        // maps, and `seen` allocates only when one is.
         let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_ref()).collect();
         names.sort_unstable();
-        if !names.windows(2).any(|w| w.first() == w.get(1)) {
-            for (name, value) in pairs {
-                if self.full() {
-                    return;
-                }
-                self.push_token(name.as_ref());
-                self.text(value.as_ref(), peels);
-                self.pop();
-            }
-            return;
-        }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for (name, _) in pairs {
-            *counts.entry(name.as_ref()).or_default() += 1;
-        }
+        let repeats = |name: &str| names.get(names.partition_point(|n| *n < name) + 1) == Some(&name);
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (name, value) in pairs {
             if self.full() {
@@ -383,7 +370,7 @@ impl<'a> Emitter<'a> {
             }
             let name = name.as_ref();
             self.push_token(name);
-            let repeated = counts.get(name).copied().unwrap_or(0) > 1;
+            let repeated = repeats(name);
             if repeated {
                 let occurrence = seen.entry(name).or_default();
                 self.push_index(*occurrence);
