@@ -161,36 +161,25 @@ impl Inspector for TrafficInspector {
 
     fn redact_body(&self, call: &DecodedCall<'_>, direction: Direction, value: &mut serde_json::Value) {
         let fields = call.fields();
-        let limits = self.classifier.limits();
-        let reused = LAST_INSPECTED.with(|last| match &*last.borrow() {
-            Some(last) if last.call == call.call.id => {
-                let (examined, detections) = (last.examined, &last.detections);
-                self.redactor.redact_json_detected(
-                    limits,
-                    value,
-                    fields,
-                    examined,
-                    detections,
-                    direction,
-                    Location::Body,
-                );
-                true
-            }
-            _ => false,
-        });
-        if !reused {
-            let mut detections = Vec::new();
-            let examined = self.classifier.classify_fields_examined(fields, &mut detections);
-            self.redactor.redact_json_detected(
-                limits,
-                value,
-                fields,
-                examined,
-                &detections,
-                direction,
-                Location::Body,
-            );
-        }
+        // What inspecting this call found, or (for a call this thread did not just inspect)
+        // the same classification done now. Put back for the call's other body.
+        let inspected = LAST_INSPECTED
+            .with(|last| last.borrow_mut().take_if(|last| last.call == call.call.id))
+            .unwrap_or_else(|| {
+                let mut detections = Vec::new();
+                let examined = self.classifier.classify_fields_examined(fields, &mut detections);
+                Inspected { call: call.call.id, examined, detections }
+            });
+        self.redactor.redact_json_detected(
+            self.classifier.limits(),
+            value,
+            fields,
+            inspected.examined,
+            &inspected.detections,
+            direction,
+            Location::Body,
+        );
+        LAST_INSPECTED.with(|last| *last.borrow_mut() = Some(inspected));
     }
 
     fn redact_text(&self, text: &str) -> String {
