@@ -26,36 +26,38 @@ pub struct TrafficInspector {
 /// Slots of [`JwtMemo`].
 const JWT_MEMO_SLOTS: usize = 256;
 
-/// A direct-mapped memo of JWT inspections (one slot per token hash; a colliding token
-/// replaces the slot), shared by the pipeline's threads under one short lock.
-#[derive(Debug, Default)]
+/// A direct-mapped memo of JWT inspections: one slot per token hash, a colliding token
+/// replaces the slot. Each slot has its own lock, so threads (the gateway's many) only wait
+/// on each other for the same slot, and only for a string comparison.
+#[derive(Debug)]
 struct JwtMemo {
-    slots: Mutex<Vec<Option<MemoEntry>>>,
+    slots: Box<[Mutex<Option<MemoEntry>>]>,
 }
 
 /// A token and what inspecting it gave (`None`: not a decodable JWT).
 type MemoEntry = (String, Option<Arc<JwtInfo>>);
 
+impl Default for JwtMemo {
+    fn default() -> Self {
+        JwtMemo { slots: (0..JWT_MEMO_SLOTS).map(|_| Mutex::new(None)).collect() }
+    }
+}
+
 impl JwtMemo {
     fn inspect(&self, token: &str, classifier: &Classifier) -> Option<Arc<JwtInfo>> {
-        let slot =
-            usize::try_from(xxhash_rust::xxh3::xxh3_64(token.as_bytes())).unwrap_or(0) % JWT_MEMO_SLOTS;
-        if let Ok(slots) = self.slots.lock()
-            && let Some(Some((cached, info))) = slots.get(slot)
+        let hash = usize::try_from(xxhash_rust::xxh3::xxh3_64(token.as_bytes())).unwrap_or(0);
+        let slot = self.slots.get(hash % JWT_MEMO_SLOTS);
+        if let Some(Ok(entry)) = slot.map(Mutex::lock)
+            && let Some((cached, info)) = &*entry
             && cached == token
         {
             return info.clone();
         }
         let info = jwt::inspect(token, classifier).ok().map(Arc::new);
         if token.len() <= jwt::MAX_JWT_BYTES
-            && let Ok(mut slots) = self.slots.lock()
+            && let Some(Ok(mut entry)) = slot.map(Mutex::lock)
         {
-            if slots.is_empty() {
-                slots.resize(JWT_MEMO_SLOTS, None);
-            }
-            if let Some(entry) = slots.get_mut(slot) {
-                *entry = Some((token.to_owned(), info.clone()));
-            }
+            *entry = Some((token.to_owned(), info.clone()));
         }
         info
     }
