@@ -138,6 +138,18 @@ impl IngestReport {
     }
 }
 
+/// What [`Ingestor::ingest_calls`] did with one batch.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct CallsReport {
+    /// Calls analysed into the inventory.
+    pub calls_new: u64,
+    /// Calls the store (or this batch) already had.
+    pub calls_duplicate: u64,
+    /// Noise left out of the inventory (static files, preflights).
+    pub calls_ignored: u64,
+    pub hosts: Vec<String>,
+}
+
 /// Hooks for showing progress; every method has a no-op default.
 pub trait Progress: Sync {
     fn file_started(&self, _path: &str, _size: Option<u64>) {}
@@ -405,6 +417,37 @@ impl<'a> Ingestor<'a> {
                 Err(err) => return Err(err.into()),
             }
         }
+    }
+
+    /// Analyses calls that a live source (the gateway) already holds in memory and commits
+    /// them in one transaction: the same observation, merge, templating and findings as a
+    /// file, on the calling thread only (a live source keeps the other cores for traffic).
+    /// Calls the store already knows are skipped.
+    pub fn ingest_calls(&mut self, calls: &[ApiCall]) -> Result<CallsReport, IngestError> {
+        let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
+        let known = self.store.known_calls(&ids)?;
+        let mut state = InventoryState::default();
+        let mut report = CallsReport::default();
+        let mut new_ids = Vec::with_capacity(calls.len());
+        let mut batch_seen = HashSet::with_capacity(calls.len());
+        for call in calls {
+            if known.contains(&call.id) || !batch_seen.insert(call.id) {
+                report.calls_duplicate += 1;
+                continue;
+            }
+            new_ids.push(call.id);
+            if self.observer.ignore_reason(call).is_some() {
+                report.calls_ignored += 1;
+                continue;
+            }
+            let decoded = DecodedCall::new(call, &self.registry, &self.config.decode);
+            let _ = self.observer.observe_call(&decoded, &mut state);
+            report.calls_new += 1;
+        }
+        state.collapse();
+        report.hosts = state.hosts.keys().cloned().collect();
+        self.commit(&new_ids, state)?;
+        Ok(report)
     }
 
     /// Recomputes every stored host's endpoints (after a spec was added or changed).

@@ -58,6 +58,46 @@ pub enum Command {
     /// OpenAPI import and export.
     #[command(subcommand)]
     Openapi(OpenapiCommand),
+    /// Run the inline gateway: a reverse proxy that captures live traffic into the
+    /// inventory and enforces rate limits (docs/gateway.md).
+    Gateway(GatewayArgs),
+    /// Check a configuration file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct GatewayArgs {
+    /// Address to listen on; overrides `gateway.listen`.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Send every call to this upstream (`http://host:port`), instead of the routes of the
+    /// configuration file.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+    /// Admin address for /metrics, /healthz and /readyz; overrides `gateway.admin_listen`.
+    #[arg(long, value_name = "ADDR")]
+    pub admin: Option<std::net::SocketAddr>,
+    /// Proxy only: do not send calls to the analysis pipeline.
+    #[arg(long)]
+    pub no_capture: bool,
+    /// Analyse captured calls for the inventory only, without sensitive-data classification.
+    #[arg(long)]
+    pub no_sensitive: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Validate a configuration file and print what it sets up; exit 1 with every problem
+    /// named when it is not usable.
+    Check(ConfigCheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigCheckArgs {
+    /// The file to check (default: --config).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -12,7 +12,7 @@ use apiwarden_ingest::{IngestConfig, IngestReport, Ingestor};
 use apiwarden_store::{FindingFilter, SqliteStore, Store, StoredSpec};
 
 use crate::cli::{
-    AnalyzeArgs, Cli, Command, DocFormat, ExportArgs, FindingsArgs, IngestArgs, InventoryArgs,
+    AnalyzeArgs, Cli, Command, ConfigCommand, DocFormat, ExportArgs, FindingsArgs, IngestArgs, InventoryArgs,
     OpenapiCommand, SourceArgs,
 };
 use crate::progress::TerminalProgress;
@@ -30,6 +30,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Inventory(args) => inventory(cli, args),
         Command::Findings(args) => findings(cli, args),
         Command::Openapi(OpenapiCommand::Export(args)) => export_openapi(cli, args),
+        Command::Gateway(args) => crate::gateway::run(cli, args),
+        Command::Config(ConfigCommand::Check(args)) => crate::gateway::check_config(cli, args),
     }
 }
 

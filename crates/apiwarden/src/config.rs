@@ -1,11 +1,12 @@
 //! The configuration file (TOML). Sections belong to the parts they configure; today only
-//! `[sensitive]` (see docs/sensitive-data.md). Unknown keys are errors, so a typo never
+//! `[sensitive]` (see docs/sensitive-data.md) and `[gateway]` (docs/gateway.md). Unknown keys are errors, so a typo never
 //! silently falls back to a default.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use apiwarden_core::inspect::Inspector;
+use apiwarden_gateway::GatewayConfig;
 use apiwarden_posture::TrafficInspector;
 use apiwarden_sensitive::SensitiveConfig;
 use serde::Deserialize;
@@ -18,6 +19,10 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 pub struct ConfigFile {
     #[serde(default)]
     pub sensitive: SensitiveConfig,
+    /// The inline gateway (docs/gateway.md); checked when the gateway starts and by
+    /// `apiwarden config check`.
+    #[serde(default)]
+    pub gateway: Option<GatewayConfig>,
 }
 
 /// Reads and validates the file at `path`; no path means the defaults.
@@ -41,6 +46,15 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<ConfigFile> {
 /// The sensitive-data and posture inspector the configuration describes, unless switched off.
 pub fn inspector(path: Option<&Path>, disabled: bool) -> anyhow::Result<Option<Arc<dyn Inspector>>> {
     let config = load(path)?;
+    inspector_of(&config, path, disabled)
+}
+
+/// The inspector of an already loaded configuration.
+pub fn inspector_of(
+    config: &ConfigFile,
+    path: Option<&Path>,
+    disabled: bool,
+) -> anyhow::Result<Option<Arc<dyn Inspector>>> {
     if disabled {
         return Ok(None);
     }

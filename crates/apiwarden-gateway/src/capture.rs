@@ -1,0 +1,286 @@
+//! Live capture: every sampled call becomes an [`ApiCall`] and goes to the analysis
+//! pipeline through a bounded queue.
+//!
+//! The proxy never waits for analysis: a call is offered with `try_send`, and when the
+//! queue is full it is dropped from analysis and counted (`capture_dropped`), while the
+//! call itself is proxied as usual. One analysis thread drains the queue in batches and
+//! commits each batch to the store with the same pipeline as file ingestion
+//! ([`Ingestor::ingest_calls`]): inventory, schemas, sensitive data and findings.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use apiwarden_core::inspect::Inspector;
+use apiwarden_core::{ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings};
+use apiwarden_ingest::{IngestConfig, Ingestor};
+use apiwarden_store::SqliteStore;
+use bytes::Bytes;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+use http::HeaderMap;
+
+use crate::metrics::Metrics;
+
+/// Which body of a call a tap copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Request,
+    Response,
+}
+
+/// One call being captured: its request as the client sent it, then the response, then
+/// each body as it ends. The last body to finish sends the call to the queue.
+pub struct CallSlot {
+    queue: CaptureQueue,
+    started: Instant,
+    state: Mutex<SlotState>,
+}
+
+struct SlotState {
+    call: Option<ApiCall>,
+    request_done: bool,
+    response_done: bool,
+    responded_at: Option<Instant>,
+}
+
+impl CallSlot {
+    /// Starts capturing a call; `request` carries no body yet (its tap fills it in).
+    pub fn new(queue: CaptureQueue, id: u128, route: &str, client: std::net::IpAddr, request: HttpRequest) -> Arc<CallSlot> {
+        let call = ApiCall {
+            id: CallId(id),
+            started_at_us: now_us(),
+            observed: Observed { source: SourceKind::Gateway, origin: route.to_owned(), position: None },
+            client: ClientInfo { addr: Some(client), identity: None },
+            request,
+            response: None,
+            timings: Timings::default(),
+        };
+        Arc::new(CallSlot {
+            queue,
+            started: Instant::now(),
+            state: Mutex::new(SlotState {
+                call: Some(call),
+                request_done: false,
+                response_done: false,
+                responded_at: None,
+            }),
+        })
+    }
+
+    /// Records the response head. A response made by the gateway itself (429, 502, ...)
+    /// passes its body here and completes the response side at once.
+    pub fn response_head(&self, status: u16, headers: &HeaderMap, local_body: Option<Bytes>) {
+        let ready = {
+            let Ok(mut state) = self.state.lock() else { return };
+            state.responded_at = Some(Instant::now());
+            if let Some(call) = state.call.as_mut() {
+                let body = local_body.as_ref().map(|b| Body::from_bytes(b.clone())).unwrap_or_default();
+                call.response = Some(HttpResponse { status, headers: header_list(headers), body });
+            }
+            if local_body.is_some() {
+                state.response_done = true;
+            }
+            state.take_if_complete()
+        };
+        if let Some(call) = ready {
+            self.submit(call);
+        }
+    }
+
+    /// Called once per part by its tap (or for a part that has no body).
+    pub fn body_done(&self, part: Part, kept: Bytes, seen: u64, truncated: bool) {
+        let ready = {
+            let Ok(mut state) = self.state.lock() else { return };
+            if let Some(call) = state.call.as_mut() {
+                let body = Body { bytes: kept, truncated, size: Some(seen) };
+                match part {
+                    Part::Request => call.request.body = body,
+                    Part::Response => {
+                        if let Some(response) = call.response.as_mut() {
+                            response.body = body;
+                        }
+                    }
+                }
+            }
+            match part {
+                Part::Request => state.request_done = true,
+                Part::Response => state.response_done = true,
+            }
+            state.take_if_complete()
+        };
+        if let Some(call) = ready {
+            self.submit(call);
+        }
+    }
+
+    fn submit(&self, mut call: ApiCall) {
+        let state_responded = self.state.lock().ok().and_then(|s| s.responded_at);
+        call.timings = Timings {
+            total_ms: Some(self.started.elapsed().as_secs_f64() * 1000.0),
+            wait_ms: state_responded.map(|at| at.duration_since(self.started).as_secs_f64() * 1000.0),
+        };
+        self.queue.offer(call);
+    }
+}
+
+impl SlotState {
+    fn take_if_complete(&mut self) -> Option<ApiCall> {
+        if self.request_done && self.response_done { self.call.take() } else { None }
+    }
+}
+
+/// Header fields as the model keeps them: lowercase names, text values.
+pub fn header_list(headers: &HeaderMap) -> Vec<Header> {
+    headers
+        .iter()
+        .map(|(name, value)| Header {
+            name: name.as_str().to_owned(),
+            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        })
+        .collect()
+}
+
+/// The sending side of the capture queue, shared by every connection.
+#[derive(Clone)]
+pub struct CaptureQueue {
+    sender: Sender<ApiCall>,
+    metrics: Arc<Metrics>,
+}
+
+impl CaptureQueue {
+    fn offer(&self, call: ApiCall) {
+        match self.sender.try_send(call) {
+            Ok(()) => {
+                self.metrics.capture_queued.inc();
+            }
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.metrics.capture_dropped.inc();
+            }
+        }
+    }
+
+    pub fn depth(&self) -> usize {
+        self.sender.len()
+    }
+}
+
+/// Where and how captured calls are analysed.
+pub struct AnalysisSettings {
+    pub store: PathBuf,
+    pub inspector: Option<Arc<dyn Inspector>>,
+    pub queue: usize,
+    pub batch: usize,
+    pub flush: Duration,
+}
+
+/// The analysis thread and the queue feeding it.
+pub struct Analysis {
+    pub queue: CaptureQueue,
+    thread: Option<JoinHandle<()>>,
+    alive: Arc<AtomicBool>,
+    stopping: Arc<AtomicBool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("capture store {path}: {source}")]
+    Store { path: String, source: apiwarden_store::StoreError },
+    #[error("cannot start the analysis thread: {0}")]
+    Thread(std::io::Error),
+}
+
+impl Analysis {
+    /// Opens the store (so a bad path fails at start, not at the first call) and starts
+    /// the analysis thread.
+    pub fn start(settings: AnalysisSettings, metrics: Arc<Metrics>) -> Result<Analysis, CaptureError> {
+        let store = SqliteStore::open(&settings.store)
+            .map_err(|source| CaptureError::Store { path: settings.store.display().to_string(), source })?;
+        let (sender, receiver) = crossbeam_channel::bounded(settings.queue);
+        let alive = Arc::new(AtomicBool::new(true));
+        let stopping = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let metrics = metrics.clone();
+            let alive = alive.clone();
+            let stopping = stopping.clone();
+            std::thread::Builder::new()
+                .name("apiwarden-analysis".to_owned())
+                .spawn(move || {
+                    analyse(store, settings, receiver, &metrics, &stopping);
+                    alive.store(false, Ordering::Release);
+                })
+                .map_err(CaptureError::Thread)?
+        };
+        Ok(Analysis { queue: CaptureQueue { sender, metrics }, thread: Some(thread), alive, stopping })
+    }
+
+    /// False once the analysis thread has stopped (readiness reports it).
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
+    }
+
+    /// Stops taking calls, lets the thread commit what is queued, and waits for it.
+    pub fn finish(mut self) {
+        self.stopping.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn analyse(
+    mut store: SqliteStore,
+    settings: AnalysisSettings,
+    receiver: Receiver<ApiCall>,
+    metrics: &Metrics,
+    stopping: &AtomicBool,
+) {
+    let mut ingestor = Ingestor::new(&mut store, IngestConfig::default()).with_inspector(settings.inspector.clone());
+    let mut batch: Vec<ApiCall> = Vec::with_capacity(settings.batch);
+    loop {
+        // Checked before waiting, so that the calls queued before the stop are committed.
+        let last = stopping.load(Ordering::Acquire);
+        let deadline = Instant::now() + if last { Duration::ZERO } else { settings.flush };
+        while batch.len() < settings.batch {
+            match receiver.recv_deadline(deadline) {
+                Ok(call) => batch.push(call),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let full = batch.len() >= settings.batch;
+        if !batch.is_empty() {
+            commit(&mut ingestor, &batch, metrics);
+            batch.clear();
+        }
+        if last && !full {
+            return;
+        }
+    }
+}
+
+fn commit(ingestor: &mut Ingestor<'_>, batch: &[ApiCall], metrics: &Metrics) {
+    let started = Instant::now();
+    match ingestor.ingest_calls(batch) {
+        Ok(report) => {
+            metrics.capture_analyzed.inc_by(report.calls_new);
+            tracing::debug!(
+                calls = batch.len(),
+                new = report.calls_new,
+                ms = started.elapsed().as_millis() as u64,
+                "captured calls committed"
+            );
+        }
+        Err(err) => {
+            metrics.capture_failed.inc_by(batch.len() as u64);
+            tracing::error!(calls = batch.len(), "captured calls could not be stored: {err}");
+        }
+    }
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

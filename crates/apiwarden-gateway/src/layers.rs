@@ -1,0 +1,211 @@
+//! Checks that decide a call before it goes upstream, composed as a stack of layers.
+//!
+//! A [`Layer`] looks at the request head and says continue or reject. The stack asks each
+//! layer in order; a rejection is enforced only when the route is in block mode and the
+//! rule itself is not monitor-only, otherwise it is recorded (metric, log) and the call
+//! goes on. Rate limiting is the first layer; attack detection and spec validation plug in
+//! the same way.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, StatusCode};
+
+use crate::config::Mode;
+use crate::ratelimit::{Outcome, RateLimitRequest, RateLimiter};
+
+/// What a layer sees of a call.
+pub struct RequestContext<'a> {
+    pub request_id: &'a str,
+    pub route: &'a str,
+    pub head: &'a Parts,
+    /// The request path as received, without the query.
+    pub path: &'a str,
+    pub client_ip: IpAddr,
+    pub now: Instant,
+}
+
+/// A layer's refusal of a call.
+#[derive(Debug)]
+pub struct Rejection {
+    pub status: StatusCode,
+    /// Stable identifier of what refused it (rate-limit policy, detection rule id).
+    pub rule: String,
+    /// One-line problem title for the client.
+    pub title: &'static str,
+    /// Client-safe detail (never echoes the payload).
+    pub detail: String,
+    /// The rule is monitor-only, whatever the route's mode.
+    pub monitor_only: bool,
+    /// Response fields that go with the rejection (`Retry-After`, ...).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+pub enum Verdict {
+    /// Go on; the fields are added to the response (e.g. `RateLimit`).
+    Continue(Vec<(HeaderName, HeaderValue)>),
+    Reject(Rejection),
+}
+
+pub trait Layer: Send + Sync {
+    /// Short name for metrics and logs (`rate_limit`).
+    fn name(&self) -> &'static str;
+    fn check(&self, context: &RequestContext<'_>) -> Verdict;
+}
+
+/// The result of running the stack over a call.
+pub struct StackOutcome {
+    /// The enforced rejection, if any (the first one in stack order).
+    pub rejected: Option<(&'static str, Rejection)>,
+    /// Rejections recorded but not enforced (monitor mode), with their layer names.
+    pub monitored: Vec<(&'static str, Rejection)>,
+    /// Fields to add to the response.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+#[derive(Clone, Default)]
+pub struct LayerStack {
+    layers: Vec<Arc<dyn Layer>>,
+}
+
+impl LayerStack {
+    pub fn push(&mut self, layer: Arc<dyn Layer>) {
+        self.layers.push(layer);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    pub fn run(&self, context: &RequestContext<'_>, mode: Mode) -> StackOutcome {
+        let mut outcome = StackOutcome { rejected: None, monitored: Vec::new(), headers: Vec::new() };
+        for layer in &self.layers {
+            match layer.check(context) {
+                Verdict::Continue(headers) => outcome.headers.extend(headers),
+                Verdict::Reject(rejection) => {
+                    if mode == Mode::Block && !rejection.monitor_only {
+                        outcome.rejected = Some((layer.name(), rejection));
+                        // Later layers would only add work for a call that is refused.
+                        break;
+                    }
+                    outcome.headers.extend(rejection.headers.iter().filter(|(name, _)| name != http::header::RETRY_AFTER).cloned());
+                    outcome.monitored.push((layer.name(), rejection));
+                }
+            }
+        }
+        outcome
+    }
+}
+
+/// GCRA rate limiting as a layer.
+pub struct RateLimitLayer {
+    limiter: Arc<RateLimiter>,
+}
+
+impl RateLimitLayer {
+    pub fn new(limiter: Arc<RateLimiter>) -> RateLimitLayer {
+        RateLimitLayer { limiter }
+    }
+}
+
+impl Layer for RateLimitLayer {
+    fn name(&self) -> &'static str {
+        "rate_limit"
+    }
+
+    fn check(&self, context: &RequestContext<'_>) -> Verdict {
+        let request = RateLimitRequest {
+            route: context.route,
+            method: &context.head.method,
+            path: context.path,
+            client_ip: context.client_ip,
+            headers: &context.head.headers,
+        };
+        let decision = self.limiter.check(&request, context.now);
+        match decision.outcome {
+            Outcome::Allowed => Verdict::Continue(decision.headers),
+            Outcome::Limited { policy, retry_after, monitor_only } => Verdict::Reject(Rejection {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                detail: format!(
+                    "rate limit '{policy}' exceeded; retry in {} s",
+                    retry_after_seconds(retry_after)
+                ),
+                rule: policy,
+                title: "Too Many Requests",
+                monitor_only,
+                headers: decision.headers,
+            }),
+        }
+    }
+}
+
+/// `Retry-After` in whole seconds, rounded up, at least 1.
+pub fn retry_after_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0).max(u64::from(wait.is_zero()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Always(bool);
+    impl Layer for Always {
+        fn name(&self) -> &'static str {
+            "always"
+        }
+        fn check(&self, _: &RequestContext<'_>) -> Verdict {
+            Verdict::Reject(Rejection {
+                status: StatusCode::FORBIDDEN,
+                rule: "r1".into(),
+                title: "Forbidden",
+                detail: String::new(),
+                monitor_only: self.0,
+                headers: vec![(HeaderName::from_static("x-why"), HeaderValue::from_static("r1"))],
+            })
+        }
+    }
+
+    fn run(stack: &LayerStack, mode: Mode) -> StackOutcome {
+        let (head, _) = http::Request::new(()).into_parts();
+        let context = RequestContext {
+            request_id: "1",
+            route: "r",
+            head: &head,
+            path: "/",
+            client_ip: [127, 0, 0, 1].into(),
+            now: Instant::now(),
+        };
+        stack.run(&context, mode)
+    }
+
+    #[test]
+    fn block_mode_enforces_and_monitor_mode_records() {
+        let mut stack = LayerStack::default();
+        stack.push(Arc::new(Always(false)));
+        let blocked = run(&stack, Mode::Block);
+        assert_eq!(blocked.rejected.map(|(_, r)| r.rule), Some("r1".to_owned()));
+        let monitored = run(&stack, Mode::Monitor);
+        assert!(monitored.rejected.is_none());
+        assert_eq!(monitored.monitored.len(), 1);
+        assert_eq!(monitored.headers.len(), 1);
+    }
+
+    #[test]
+    fn a_monitor_only_rule_never_blocks() {
+        let mut stack = LayerStack::default();
+        stack.push(Arc::new(Always(true)));
+        let outcome = run(&stack, Mode::Block);
+        assert!(outcome.rejected.is_none());
+        assert_eq!(outcome.monitored.len(), 1);
+    }
+
+    #[test]
+    fn retry_after_rounds_up() {
+        assert_eq!(retry_after_seconds(Duration::from_millis(1)), 1);
+        assert_eq!(retry_after_seconds(Duration::from_millis(1000)), 1);
+        assert_eq!(retry_after_seconds(Duration::from_millis(1001)), 2);
+        assert_eq!(retry_after_seconds(Duration::ZERO), 1);
+    }
+}

@@ -1,0 +1,406 @@
+//! Listeners and connections: accept, TLS, HTTP/1.1 and HTTP/2 serving, connection
+//! limits, the admin endpoints and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use apiwarden_core::inspect::Inspector;
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio_rustls::TlsAcceptor;
+
+use crate::capture::{Analysis, AnalysisSettings, CaptureError};
+use crate::config::{GatewayConfig, UpstreamProtocol};
+use crate::layers::{LayerStack, RateLimitLayer};
+use crate::metrics::{ConnectionErrorKind, Metrics};
+use crate::proxy::{self, CaptureTap, Shared, UpstreamClient};
+use crate::ratelimit::RateLimiter;
+use crate::route::{Route, RouteTable};
+use crate::tls;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
+}
+
+/// What the gateway needs besides its configuration section.
+pub struct GatewayOptions {
+    /// The store captured calls go to when `capture.store` is not set.
+    pub default_store: PathBuf,
+    /// Sensitive-data and posture analysis of captured calls; none for inventory only.
+    pub inspector: Option<Arc<dyn Inspector>>,
+}
+
+/// Stops a running gateway: new connections are refused, in-flight calls drain.
+#[derive(Clone)]
+pub struct ShutdownHandle(watch::Sender<bool>);
+
+impl ShutdownHandle {
+    pub fn shutdown(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+/// A gateway with its sockets bound, ready to run.
+pub struct Gateway {
+    listener: TcpListener,
+    admin: Option<TcpListener>,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    analysis: Option<Analysis>,
+    limiter: Option<Arc<RateLimiter>>,
+    connections: Arc<Semaphore>,
+    http: auto::Builder<TokioExecutor>,
+    drain: Duration,
+    handshake_timeout: Duration,
+    shutdown: watch::Sender<bool>,
+    draining: Arc<AtomicBool>,
+}
+
+impl Gateway {
+    /// Validates the configuration, loads certificates, opens the capture store and binds
+    /// the listeners. Every failure here is a clear error before any traffic is taken.
+    pub async fn bind(config: GatewayConfig, options: GatewayOptions) -> Result<Gateway, GatewayError> {
+        let problems = config.validate();
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(GatewayError::Config(lines.join("; ")));
+        }
+        let routes = RouteTable::new(&config).map_err(GatewayError::Config)?;
+        let metrics = Arc::new(Metrics::new());
+        let mut clients = Vec::with_capacity(config.routes.len());
+        let mut route_metrics = Vec::with_capacity(config.routes.len());
+        let mut by_index: Vec<&Route> = routes.routes().collect();
+        by_index.sort_by_key(|route| route.index);
+        for route in by_index {
+            let ca = config.routes.get(route.index).and_then(|r| r.upstream_ca.as_deref());
+            clients.push(upstream_client(route, &config, ca).map_err(GatewayError::Config)?);
+            route_metrics.push(metrics.route(&route.name));
+        }
+        let tls = match &config.tls {
+            Some(settings) => Some(TlsAcceptor::from(Arc::new(
+                tls::server_config(&settings.cert, &settings.key).map_err(GatewayError::Config)?,
+            ))),
+            None => None,
+        };
+        let mut layers = LayerStack::default();
+        let limiter = if config.rate_limits.is_empty() {
+            None
+        } else {
+            let limiter = RateLimiter::new(&config.rate_limits, config.rate_limit_max_keys)
+                .map_err(|err| GatewayError::Config(err.to_string()))?;
+            let limiter = Arc::new(limiter);
+            layers.push(Arc::new(RateLimitLayer::new(limiter.clone())));
+            Some(limiter)
+        };
+        let analysis = if config.capture.enabled {
+            let settings = AnalysisSettings {
+                store: config.capture.store.clone().unwrap_or(options.default_store),
+                inspector: options.inspector,
+                queue: config.capture.queue,
+                batch: config.capture.batch,
+                flush: config.capture.flush,
+            };
+            Some(Analysis::start(settings, metrics.clone())?)
+        } else {
+            None
+        };
+        let capture = analysis.as_ref().map(|analysis| CaptureTap {
+            queue: analysis.queue.clone(),
+            body_bytes: config.capture.body_bytes,
+            sample_threshold: CaptureTap::threshold(config.capture.sample),
+        });
+        let listener = bind(config.listen).await?;
+        let admin = match config.admin_listen {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
+        let shared = Arc::new(Shared {
+            routes,
+            route_metrics,
+            clients,
+            layers,
+            metrics,
+            capture,
+            ids: Default::default(),
+            timeouts: config.timeouts.clone(),
+            scheme: if tls.is_some() { "https" } else { "http" },
+            trust_forwarded_for: config.trust_forwarded_for,
+            access_log: config.access_log,
+        });
+        let (shutdown, _) = watch::channel(false);
+        Ok(Gateway {
+            listener,
+            admin,
+            tls,
+            shared,
+            analysis,
+            limiter,
+            connections: Arc::new(Semaphore::new(config.limits.max_connections)),
+            http: http_builder(&config),
+            drain: config.timeouts.drain,
+            handshake_timeout: config.timeouts.request_headers,
+            shutdown,
+            draining: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle(self.shutdown.clone())
+    }
+
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.shared.metrics.clone()
+    }
+
+    /// Serves until the shutdown handle fires, then stops accepting, lets in-flight calls
+    /// finish (up to `timeouts.drain`), and commits the calls still queued for analysis.
+    pub async fn run(self) -> Result<(), GatewayError> {
+        let Gateway { listener, admin, tls, shared, analysis, limiter, connections, http, drain, handshake_timeout, shutdown, draining } =
+            self;
+        let analysis = analysis.map(Arc::new);
+        let admin_task = admin.map(|admin| {
+            let state = AdminState { shared: shared.clone(), analysis: analysis.clone(), limiter, draining: draining.clone() };
+            tokio::spawn(serve_admin(admin, Arc::new(state)))
+        });
+        let graceful = GracefulShutdown::new();
+        let http = Arc::new(http);
+        let mut stop = shutdown.subscribe();
+        loop {
+            tokio::select! {
+                _ = stop.changed() => break,
+                accepted = listener.accept() => {
+                    let (stream, peer) = match accepted {
+                        Ok(pair) => pair,
+                        Err(err) => {
+                            // Out of file descriptors and the like: pause instead of spinning.
+                            tracing::warn!("accept failed: {err}");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    let Ok(permit) = connections.clone().try_acquire_owned() else {
+                        shared.metrics.connection_error(ConnectionErrorKind::at_capacity);
+                        drop(stream);
+                        continue;
+                    };
+                    shared.metrics.connections_total.inc();
+                    let _ = stream.set_nodelay(true);
+                    let shared = shared.clone();
+                    let http = http.clone();
+                    let tls = tls.clone();
+                    let watcher = graceful.watcher();
+                    tokio::spawn(async move {
+                        shared.metrics.connections_open.inc();
+                        serve_connection(stream, peer, tls, handshake_timeout, &http, watcher, shared.clone()).await;
+                        shared.metrics.connections_open.dec();
+                        drop(permit);
+                    });
+                }
+            }
+        }
+        draining.store(true, Ordering::Release);
+        drop(listener);
+        tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
+        if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+            tracing::warn!("drain timeout passed; remaining connections are closed");
+        }
+        if let Some(task) = admin_task {
+            task.abort();
+        }
+        drop(shared);
+        if let Some(analysis) = analysis.and_then(|a| Arc::try_unwrap(a).ok()) {
+            // Commits what is queued; blocking work, so off the runtime's threads.
+            let _ = tokio::task::spawn_blocking(move || analysis.finish()).await;
+        }
+        Ok(())
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, GatewayError> {
+    TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr, source })
+}
+
+fn http_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.timeouts.request_headers)
+        .max_buf_size(config.limits.max_header_bytes)
+        .max_headers(config.limits.max_headers)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(config.limits.max_header_bytes).unwrap_or(u32::MAX))
+        .keep_alive_interval(Some(Duration::from_secs(30)))
+        .keep_alive_timeout(Duration::from_secs(20));
+    builder
+}
+
+fn upstream_client(route: &Route, config: &GatewayConfig, ca: Option<&std::path::Path>) -> Result<UpstreamClient, String> {
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(config.timeouts.connect));
+    let tls = tls::client_config(ca).map_err(|err| format!("route {}: {err}", route.name))?;
+    let builder = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
+    let connector = match route.protocol {
+        UpstreamProtocol::Http1 => builder.enable_http1().wrap_connector(http),
+        UpstreamProtocol::Http2 => builder.enable_http2().wrap_connector(http),
+    };
+    let mut client = Client::builder(TokioExecutor::new());
+    client
+        .pool_timer(TokioTimer::new())
+        .timer(TokioTimer::new())
+        .pool_idle_timeout(config.timeouts.upstream_idle)
+        .pool_max_idle_per_host(1024)
+        .http2_only(route.protocol == UpstreamProtocol::Http2);
+    Ok(client.build(connector))
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    tls: Option<TlsAcceptor>,
+    handshake_timeout: Duration,
+    http: &auto::Builder<TokioExecutor>,
+    watcher: hyper_util::server::graceful::Watcher,
+    shared: Arc<Shared>,
+) {
+    let service = {
+        let shared = shared.clone();
+        service_fn(move |request: Request<Incoming>| proxy::serve(shared.clone(), peer, request))
+    };
+    let result = match tls {
+        None => {
+            let connection = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            watcher.watch(connection.into_owned()).await
+        }
+        Some(acceptor) => match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+            Ok(Ok(stream)) => {
+                let connection = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                watcher.watch(connection.into_owned()).await
+            }
+            Ok(Err(err)) => {
+                tracing::debug!(%peer, "TLS handshake failed: {err}");
+                shared.metrics.connection_error(ConnectionErrorKind::tls);
+                return;
+            }
+            Err(_) => {
+                shared.metrics.connection_error(ConnectionErrorKind::tls);
+                return;
+            }
+        },
+    };
+    if let Err(err) = result {
+        let kind = classify_connection_error(err.as_ref());
+        tracing::debug!(%peer, ?kind, "connection ended: {err}");
+        shared.metrics.connection_error(kind);
+    }
+}
+
+fn classify_connection_error(err: &(dyn std::error::Error + 'static)) -> ConnectionErrorKind {
+    let Some(hyper_err) = err.downcast_ref::<hyper::Error>() else {
+        return ConnectionErrorKind::other;
+    };
+    if hyper_err.is_parse_too_large() {
+        ConnectionErrorKind::header_too_large
+    } else if hyper_err.is_timeout() {
+        ConnectionErrorKind::header_timeout
+    } else if hyper_err.is_parse() || hyper_err.is_parse_version_h2() {
+        ConnectionErrorKind::malformed
+    } else {
+        ConnectionErrorKind::other
+    }
+}
+
+struct AdminState {
+    shared: Arc<Shared>,
+    analysis: Option<Arc<Analysis>>,
+    limiter: Option<Arc<RateLimiter>>,
+    draining: Arc<AtomicBool>,
+}
+
+async fn serve_admin(listener: TcpListener, state: Arc<AdminState>) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(10));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let state = state.clone();
+        let http = http.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: Request<Incoming>| {
+                let state = state.clone();
+                async move { Ok::<_, std::convert::Infallible>(admin_response(&state, request.uri().path())) }
+            });
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+fn admin_response(state: &AdminState, path: &str) -> Response<Full<Bytes>> {
+    let metrics = &state.shared.metrics;
+    let (status, content_type, body) = match path {
+        "/metrics" => {
+            if let Some(analysis) = &state.analysis {
+                metrics.capture_queue_depth.set(analysis.queue.depth() as i64);
+            }
+            if let Some(limiter) = &state.limiter {
+                metrics.rate_limit_keys.set(limiter.tracked_keys() as i64);
+                metrics.set_rate_limit_evicted(limiter.evicted_keys());
+            }
+            (StatusCode::OK, "text/plain; version=0.0.4; charset=utf-8", metrics.encode())
+        }
+        "/healthz" => (StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned()),
+        "/readyz" => {
+            let mut problems = Vec::new();
+            if state.draining.load(Ordering::Acquire) {
+                problems.push("shutting down");
+            }
+            if state.analysis.as_ref().is_some_and(|analysis| !analysis.is_alive()) {
+                problems.push("the analysis thread has stopped");
+            }
+            let body = serde_json::json!({
+                "status": if problems.is_empty() { "ready" } else { "not ready" },
+                "problems": problems,
+            });
+            let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+            (status, "application/json", body.to_string())
+        }
+        _ => (StatusCode::NOT_FOUND, "application/json", r#"{"error":"not found: try /metrics, /healthz or /readyz"}"#.to_owned()),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    if let Ok(value) = http::HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(http::header::CONTENT_TYPE, value);
+    }
+    response
+}
