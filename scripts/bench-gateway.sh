@@ -39,7 +39,7 @@
 #
 # Knobs (environment, or the flags in --help): DURATION=10 (s per closed-loop run),
 # ROUNDS=3, CONNECTIONS=50 (wrk), WRK_THREADS=1, RATE=1000 (req/s, open loop),
-# LAT_DURATION=DURATION, LAT_CONNECTIONS=16, OHA_THREADS (oha's --worker-threads; default
+# LAT_DURATION=DURATION, LAT_ROUNDS=ROUNDS, LAT_CONNECTIONS=16, OHA_THREADS (oha's --worker-threads; default
 # oha's own), WARMUP=2 (s per target and workload before round 1; 0: none), LATENCY=0
 # (skip the open-loop part), THROUGHPUT=0 (skip the closed-loop part), TARGETS, WORKLOADS,
 # OUT (default $CARGO_TARGET_DIR/bench-gateway/<UTC time>), APIWARDEN_BIN (default: build
@@ -101,10 +101,11 @@ PORT_FULL_ADMIN=${PORT_FULL_ADMIN:-18093}
 BENCH_TMP=${BENCH_TMP:-${TMPDIR:-/tmp}}
 SETTLE_MAX=${SETTLE_MAX:-15}
 LAT_DURATION_SET=${LAT_DURATION:-}
+LAT_ROUNDS_SET=${LAT_ROUNDS:-}
 
 while [ $# -gt 0 ]; do
     case $1 in
-    --quick) DURATION=2 ROUNDS=1 ;;
+    --quick) DURATION=2 ROUNDS=1 LAT_DURATION_SET="" LAT_ROUNDS_SET="" ;;
     --duration) DURATION=$2 && shift ;;
     --rounds) ROUNDS=$2 && shift ;;
     --rate) RATE=$2 && shift ;;
@@ -121,6 +122,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 LAT_DURATION=${LAT_DURATION_SET:-$DURATION}
+LAT_ROUNDS=${LAT_ROUNDS_SET:-$ROUNDS}
 
 log() { printf '[bench-gateway %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() {
@@ -128,12 +130,12 @@ die() {
     exit 1
 }
 
-for knob in DURATION ROUNDS RATE CONNECTIONS WRK_THREADS LAT_CONNECTIONS LAT_DURATION WARMUP SETTLE_MAX \
+for knob in DURATION ROUNDS LAT_ROUNDS RATE CONNECTIONS WRK_THREADS LAT_CONNECTIONS LAT_DURATION WARMUP SETTLE_MAX \
     PORT_UPSTREAM PORT_NGINX PORT_PLAIN PORT_PLAIN_ADMIN PORT_FULL PORT_FULL_ADMIN; do
     [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a whole number, not '${!knob}'"
 done
-[ "$DURATION" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RATE" -ge 1 ] && [ "$LAT_DURATION" -ge 1 ] ||
-    die "DURATION, ROUNDS, RATE and LAT_DURATION must be at least 1"
+[ "$DURATION" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RATE" -ge 1 ] && [ "$LAT_DURATION" -ge 1 ] &&
+    [ "$LAT_ROUNDS" -ge 1 ] || die "DURATION, ROUNDS, RATE, LAT_DURATION and LAT_ROUNDS must be at least 1"
 [ -z "$OHA_THREADS" ] || [[ $OHA_THREADS =~ ^[1-9][0-9]*$ ]] || die "OHA_THREADS must be a positive number"
 
 IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
@@ -486,10 +488,19 @@ metrics_snapshot() {
     [ -n "${ADMIN[$target]:-}" ] || return 0
     curl -sS --max-time 5 "${ADMIN[$target]}/metrics" >"$file" 2>/dev/null || rm -f "$file"
 }
+# metric_delta BEFORE AFTER NAME: growth of a Prometheus counter (summed over its labels)
+# between two snapshots; empty when a snapshot is missing.
+metric_sum() {
+    awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.0f", s }' "$1"
+}
+metric_delta() {
+    [ -f "$1" ] && [ -f "$2" ] || return 0
+    echo $(($(metric_sum "$2" "$3") - $(metric_sum "$1" "$3")))
+}
 
 TP=$OUT/throughput.tsv
 LAT=$OUT/latency.tsv
-printf 'round\tworkload\ttarget\trequests\tduration_s\treq_per_s\tproxy_cpu_s\treq_per_proxy_cpu_s\tupstream_cpu_s\treq_per_upstream_cpu_s\tmachine_busy_pct\tsteal_pct\tdrain_s\terrors\twrk_p50_ms\twrk_p99_ms\tload1\n' >"$TP"
+printf 'round\tworkload\ttarget\trequests\tduration_s\treq_per_s\tproxy_cpu_s\treq_per_proxy_cpu_s\tupstream_cpu_s\treq_per_upstream_cpu_s\tmachine_busy_pct\tsteal_pct\tdrain_s\terrors\tcaptured\tanalyzed\tdropped\tcapture_failed\trate_limited\twrk_p50_ms\twrk_p99_ms\tload1\n' >"$TP"
 printf 'round\tworkload\ttarget\trate\tachieved_req_per_s\trequests\tsuccess_rate\tunexpected_status\tp50_ms\tp90_ms\tp99_ms\tp999_ms\tmax_ms\tload1\n' >"$LAT"
 
 if [ "$WARMUP" -gt 0 ]; then
@@ -510,6 +521,10 @@ if [ "$THROUGHPUT" = 1 ]; then
         for workload in "${WORKLOAD_LIST[@]}"; do
             for target in $(rotated "$round"); do
                 tag="r$round-$workload-$target"
+                m0=$WORK/metrics-before.txt
+                m1=$OUT/raw/metrics-$tag.txt
+                rm -f "$m0"
+                metrics_snapshot "$target" "$m0"
                 # shellcheck disable=SC2086
                 {
                     load1=$(cut -d' ' -f1 /proc/loadavg)
@@ -522,13 +537,22 @@ if [ "$THROUGHPUT" = 1 ]; then
                     p1=$(cpu_ticks ${PROXY_PIDS[$target]})
                     u1=$(cpu_ticks $UPSTREAM_PIDS)
                 }
-                metrics_snapshot "$target" "$OUT/raw/metrics-$tag.txt"
+                metrics_snapshot "$target" "$m1"
+                # What the gateway did with the calls: analysed, dropped from analysis
+                # (queue full: then the CPU per call understates analysis), rate limited.
+                captured=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_queued_total)
+                analyzed=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_analyzed_total)
+                dropped=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_dropped_total)
+                failed=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_failed_total)
+                limited=$(metric_delta "$m0" "$m1" apiwarden_gateway_rejections_total)
                 json=$(sed -n 's/^WRKJSON //p' "$OUT/raw/wrk-$tag.txt")
                 [ -n "$json" ] || { cat "$OUT/raw/wrk-$tag.txt" >&2; die "no summary from wrk ($tag)"; }
                 row=$(jq -r --arg round "$round" --arg workload "$workload" --arg target "$target" \
                     --argjson tck "$CLK_TCK" --argjson dp "$((p1 - p0))" --argjson du "$((u1 - u0))" \
                     --argjson busy "$((busy1 - busy0))" --argjson total "$((total1 - total0))" \
                     --argjson steal "$((steal1 - steal0))" --arg drain "$drain" --arg load1 "$load1" \
+                    --arg captured "$captured" --arg analyzed "$analyzed" --arg dropped "$dropped" \
+                    --arg failed "$failed" --arg limited "$limited" \
                     --argjson proxied "$([ -n "${PROXY_PIDS[$target]}" ] && echo true || echo false)" '
                     def r(n): (. * pow(10; n) | round) / pow(10; n);
                     (.duration_us / 1e6) as $d
@@ -541,11 +565,16 @@ if [ "$THROUGHPUT" = 1 ]; then
                        (if $total > 0 then (100 * $steal / $total | r(1)) else "" end),
                        $drain,
                        (.errors_connect + .errors_read + .errors_write + .errors_status + .errors_timeout),
+                       $captured, $analyzed, $dropped, $failed, $limited,
                        (.latency_p50_us / 1000 | r(3)), (.latency_p99_us / 1000 | r(3)), $load1]
                     | map(tostring) | join("\t")' <<<"$json")
                 printf '%s\n' "$row" >>"$TP"
-                IFS=$'\t' read -r -a f <<<"$row"
-                log "throughput $tag: ${f[5]} req/s, proxy CPU ${f[6]:--} s (${f[7]:--} req/CPU-s), upstream CPU ${f[8]} s, machine ${f[10]}% busy, drained in ${f[12]} s, ${f[13]} errors"
+                # (tab is IFS white space, so empty fields would merge: split on \x1f instead)
+                IFS=$'\x1f' read -r -a f <<<"${row//$'\t'/$'\x1f'}"
+                log "throughput $tag: ${f[5]} req/s, proxy CPU ${f[6]:--} s (${f[7]:--} req/CPU-s), upstream CPU ${f[8]} s, machine ${f[10]}% busy, drained in ${f[12]} s, ${f[13]} errors${captured:+, captured $captured, analysed $analyzed, dropped $dropped, failed $failed, rate limited $limited}"
+                [ "${dropped:-0}" = 0 ] ||
+                    log "warning: $tag: $dropped calls dropped from analysis (queue full): the gateway's CPU per call leaves their analysis out"
+                [ "${limited:-0}" = 0 ] || log "warning: $tag: $limited calls rate limited: the limit is meant to stay far above the load"
                 [ "${f[13]}" = 0 ] || log "warning: $tag had ${f[13]} errors or non-2xx answers (see $OUT/raw/wrk-$tag.txt)"
                 [ "${f[3]}" -gt 0 ] || die "$tag: no request completed"
             done
@@ -554,7 +583,7 @@ if [ "$THROUGHPUT" = 1 ]; then
 fi
 
 if [ "$LATENCY" = 1 ]; then
-    for ((round = 1; round <= ROUNDS; round++)); do
+    for ((round = 1; round <= LAT_ROUNDS; round++)); do
         for workload in "${WORKLOAD_LIST[@]}"; do
             for target in $(rotated "$round"); do
                 tag="r$round-$workload-$target"
@@ -577,7 +606,8 @@ if [ "$LATENCY" = 1 ]; then
                     | map(tostring) | join("\t")' "$OUT/raw/oha-$tag.json") ||
                     die "could not read oha's JSON ($OUT/raw/oha-$tag.json; oha $("$OHA" --version))"
                 printf '%s\n' "$row" >>"$LAT"
-                IFS=$'\t' read -r -a f <<<"$row"
+                # (tab is IFS white space, so empty fields would merge: split on \x1f instead)
+                IFS=$'\x1f' read -r -a f <<<"${row//$'\t'/$'\x1f'}"
                 log "latency $tag: ${f[4]} req/s achieved, p50 ${f[8]} ms, p99 ${f[10]} ms, p99.9 ${f[11]} ms, success ${f[6]}"
                 [ "${f[7]}" = 0 ] && [ "${f[6]}" = 1 ] ||
                     log "warning: $tag: success rate ${f[6]}, ${f[7]} answers other than ${WL_STATUS[$workload]} (see $OUT/raw/oha-$tag.json)"
@@ -598,16 +628,16 @@ tsv_json "$TP" >"$WORK/tp.json"
 tsv_json "$LAT" >"$WORK/lat.json"
 
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
-WRK_VERSION=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }' || true)
-OHA_VERSION_USED=$([ -n "$OHA" ] && "$OHA" --version 2>/dev/null || echo "not used")
-APIWARDEN_VERSION=$([ -n "$APIWARDEN" ] && "$APIWARDEN" --version 2>/dev/null || echo "not used")
+WRK_VERSION=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1 " " $2 }' || true)
+OHA_VERSION_USED=$({ [ -n "$OHA" ] && "$OHA" --version 2>/dev/null; } || echo "oha not used")
+APIWARDEN_VERSION=$({ [ -n "$APIWARDEN" ] && "$APIWARDEN" --version 2>/dev/null; } || echo "not used")
 
 jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(nproc) cores, $(uname -srm)" \
     --arg load "$LOAD_START" --arg nginx "$NGINX_VERSION" --arg wrk "$WRK_VERSION" \
     --arg oha "$OHA_VERSION_USED" --arg apiwarden "$APIWARDEN_VERSION" --arg apiwarden_build "$APIWARDEN_DESC" \
     --arg rev "$REV" --argjson duration "$DURATION" --argjson rounds "$ROUNDS" --argjson rate "$RATE" \
-    --argjson lat_duration "$LAT_DURATION" --argjson connections "$CONNECTIONS" \
+    --argjson lat_duration "$LAT_DURATION" --argjson lat_rounds "$LAT_ROUNDS" --argjson connections "$CONNECTIONS" \
     --argjson lat_connections "$LAT_CONNECTIONS" --argjson body "$BODY_BYTES" \
     --argjson targets "$(printf '%s\n' "${TARGET_LIST[@]}" | jq -R . | jq -s .)" \
     --argjson workloads "$(printf '%s\n' "${WORKLOAD_LIST[@]}" | jq -R . | jq -s .)" '
@@ -619,7 +649,7 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
         date: $date, machine: $host, load_at_start: $load, repository: $rev,
         versions: {nginx: $nginx, wrk: $wrk, oha: $oha, apiwarden: $apiwarden, apiwarden_binary: $apiwarden_build},
         settings: {duration_s: $duration, rounds: $rounds, connections: $connections, rate: $rate,
-                   latency_duration_s: $lat_duration, latency_connections: $lat_connections,
+                   latency_duration_s: $lat_duration, latency_rounds: $lat_rounds, latency_connections: $lat_connections,
                    post_body_bytes: $body, targets: $targets, workloads: $workloads},
         throughput: [ $workloads[] as $w | $targets[] as $t
             | [$tp[] | select(.workload == $w and .target == $t)] as $runs
@@ -633,6 +663,11 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
                machine_busy_pct: ([$runs[].machine_busy_pct] | median | r(1)),
                drain_s: ([$runs[].drain_s] | median | r(1)),
                errors: ([$runs[].errors] | add),
+               captured: ([$runs[].captured] | if all(. == null) then null else add end),
+               analyzed: ([$runs[].analyzed] | if all(. == null) then null else add end),
+               dropped: ([$runs[].dropped] | if all(. == null) then null else add end),
+               capture_failed: ([$runs[].capture_failed] | if all(. == null) then null else add end),
+               rate_limited: ([$runs[].rate_limited] | if all(. == null) then null else add end),
                ratio_to_nginx_per_round: [ $runs[] as $run
                    | ($tp[] | select(.workload == $w and .target == "nginx" and .round == $run.round)) as $n
                    | if $run.req_per_proxy_cpu_s != null and $n.req_per_proxy_cpu_s != null
@@ -657,10 +692,14 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
     | .floors = [ $workloads[] as $w
         | ({target: "apiwarden-plain", floor: "req per proxy CPU-s >= 0.7x NGINX (capture off)", min: 0.7, unit: "x"},
            {target: "apiwarden-full", floor: "req per proxy CPU-s >= 0.5x NGINX (capture, analysis, rate limiting)", min: 0.5, unit: "x"}) as $f
-        | ([$s.throughput[] | select(.workload == $w and .target == $f.target) | .ratio_to_nginx][0]) as $v
+        | ([$s.throughput[] | select(.workload == $w and .target == $f.target)][0]) as $row
+        | ($row.ratio_to_nginx) as $v
         | {workload: $w, target: $f.target, floor: $f.floor, unit: $f.unit, value: $v,
            pass: (if $v == null then null else $v >= $f.min end),
-           needs: "targets nginx and \($f.target), closed loop"} ]
+           needs: "targets nginx and \($f.target), closed loop",
+           note: (if ($row.dropped // 0) > 0
+                  then "\($row.dropped) of \($row.dropped + ($row.captured // 0)) calls were dropped from analysis (queue full), so their analysis is not in the CPU count"
+                  else null end)} ]
       + [ $workloads[] as $w | ("apiwarden-plain", "apiwarden-full") as $t
         | ([$s.latency[] | select(.workload == $w and .target == $t) | .added_p99_ms][0]) as $v
         | {workload: $w, target: $t, floor: "p99 added vs direct <= 1 ms at \($rate) req/s", unit: " ms",
@@ -674,17 +713,17 @@ report() {
     jq -r '
         "apiwarden gateway load benchmark, \(.date), \(.machine); load at start \(.load_at_start)",
         "",
-        "- repository: \(.repository); apiwarden: \(.versions.apiwarden) (\(.versions.apiwarden_binary | if . == "" then "not used" else . end))",
-        "- tools: nginx \(.versions.nginx) (upstream and NGINX target, 1 worker each), wrk \(.versions.wrk), oha \(.versions.oha)",
+        "- repository: \(.repository); apiwarden: \(.versions.apiwarden)\(.versions.apiwarden_binary | if . == "" then "" else " (\(.))" end)",
+        "- tools: \(.versions.nginx) (upstream and NGINX target, 1 worker each), \(.versions.wrk), \(.versions.oha)",
         "- workloads: get = GET /api/items/42 (93-byte JSON answer); post = POST /api/orders with a \(.settings.post_body_bytes)-byte JSON order (84-byte JSON 201 answer)",
-        "- closed loop: wrk -t1 -c\(.settings.connections) -d\(.settings.duration_s)s per target and workload, \(.settings.rounds) round(s) interleaved; medians. Open loop: oha -q \(.settings.rate) --latency-correction -c\(.settings.latency_connections) -z \(.settings.latency_duration_s)s"' "$s"
+        "- closed loop: wrk -t1 -c\(.settings.connections) -d\(.settings.duration_s)s per target and workload, \(.settings.rounds) round(s) interleaved; medians. Open loop: oha -q \(.settings.rate) --latency-correction -c\(.settings.latency_connections) -z \(.settings.latency_duration_s)s per target and workload, \(.settings.latency_rounds) round(s) interleaved; medians"' "$s"
     if [ "$THROUGHPUT" = 1 ]; then
         echo
         echo "### Throughput (closed loop) and requests per CPU-second of the proxy process"
         echo
-        echo "| workload | target | req/s | proxy CPU s | req per proxy CPU-s | ÷ NGINX (median of per-round ratios) | per round | upstream CPU s | req per upstream CPU-s | machine busy % | analysis drain s | errors |"
-        echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
-        jq -r '.throughput[] | "| \(.workload) | \(.target) | \(.req_per_s) | \(.proxy_cpu_s // "– (no proxy)") | \(.req_per_proxy_cpu_s // "–") | \(if .target == "nginx" then "1" else (.ratio_to_nginx // "–") end) | \(.ratio_to_nginx_per_round | map(tostring) | join(" / ")) | \(.upstream_cpu_s) | \(.req_per_upstream_cpu_s) | \(.machine_busy_pct) | \(.drain_s) | \(.errors) |"' "$s"
+        echo "| workload | target | req/s | proxy CPU s | req per proxy CPU-s | ÷ NGINX (median of per-round ratios) | per round | upstream CPU s | req per upstream CPU-s | machine busy % | errors | calls analysed / dropped from analysis / rate limited (all rounds) | analysis drain after the load, s |"
+        echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|"
+        jq -r '.throughput[] | "| \(.workload) | \(.target) | \(.req_per_s) | \(.proxy_cpu_s // "– (no proxy)") | \(.req_per_proxy_cpu_s // "–") | \(if .target == "nginx" then "1" elif .target == "direct" then "–" else (.ratio_to_nginx // "–") end) | \(.ratio_to_nginx_per_round | map(tostring) | join(" / ")) | \(.upstream_cpu_s) | \(.req_per_upstream_cpu_s) | \(.machine_busy_pct) | \(.errors) | \(if .analyzed == null then "–" else "\(.analyzed) / \(.dropped) / \(.rate_limited)" end) | \(if .analyzed == null then "–" else .drain_s end) |"' "$s"
     fi
     if [ "$LATENCY" = 1 ]; then
         echo
@@ -697,7 +736,7 @@ report() {
     echo
     echo "### Floors"
     echo
-    jq -r '.floors[] | "- \(.workload), \(.target): \(.floor): \(if .pass == null then "n/a (needs \(.needs))" elif .pass then "PASS (\(.value)\(.unit))" else "FAIL (\(.value)\(.unit))" end)"' "$s"
+    jq -r '.floors[] | "- \(.workload), \(.target): \(.floor): \(if .pass == null then "n/a (needs \(.needs))" elif .pass then "PASS (\(.value)\(.unit))" else "FAIL (\(.value)\(.unit))" end)\(if .note then "; note: \(.note)" else "" end)"' "$s"
     echo
     echo "Raw data: $OUT (throughput.tsv, latency.tsv, summary.json, raw/)."
 }

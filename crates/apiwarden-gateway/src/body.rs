@@ -51,7 +51,8 @@ impl ProxyBody {
 
     /// Copies up to `limit` bytes of this body into `part` of the call's slot.
     pub fn tap(mut self, slot: Arc<CallSlot>, part: Part, limit: usize) -> ProxyBody {
-        self.capture = Some(CaptureTap { slot, part, limit, kept: BytesMut::new(), seen: 0, finished: false });
+        self.capture =
+            Some(CaptureTap { slot, part, limit, kept: BytesMut::new(), seen: 0, finished: false });
         self
     }
 
@@ -66,7 +67,10 @@ impl Body for ProxyBody {
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = &mut *self;
         if let Some(deadline) = this.deadline.as_mut()
             && deadline.as_mut().poll(cx).is_ready()
@@ -79,9 +83,8 @@ impl Body for ProxyBody {
         let frame = match &mut this.source {
             Source::Empty => None,
             Source::Full(bytes) => bytes.take().map(|b| Ok(Frame::data(b))),
-            Source::Incoming(body) => {
-                ready!(Pin::new(body).poll_frame(cx)).map(|result| result.map_err(|err| Box::new(err) as BoxError))
-            }
+            Source::Incoming(body) => ready!(Pin::new(body).poll_frame(cx))
+                .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
         };
         if let Some(tap) = this.capture.as_mut() {
             match &frame {

@@ -14,7 +14,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use apiwarden_core::inspect::Inspector;
-use apiwarden_core::{ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings};
+use apiwarden_core::{
+    ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings,
+};
 use apiwarden_ingest::{IngestConfig, Ingestor};
 use apiwarden_store::SqliteStore;
 use bytes::Bytes;
@@ -47,7 +49,13 @@ struct SlotState {
 
 impl CallSlot {
     /// Starts capturing a call; `request` carries no body yet (its tap fills it in).
-    pub fn new(queue: CaptureQueue, id: u128, route: &str, client: std::net::IpAddr, request: HttpRequest) -> Arc<CallSlot> {
+    pub fn new(
+        queue: CaptureQueue,
+        id: u128,
+        route: &str,
+        client: std::net::IpAddr,
+        request: HttpRequest,
+    ) -> Arc<CallSlot> {
         let call = ApiCall {
             id: CallId(id),
             started_at_us: now_us(),
@@ -236,7 +244,8 @@ fn analyse(
     metrics: &Metrics,
     stopping: &AtomicBool,
 ) {
-    let mut ingestor = Ingestor::new(&mut store, IngestConfig::default()).with_inspector(settings.inspector.clone());
+    let mut ingestor =
+        Ingestor::new(&mut store, IngestConfig::default()).with_inspector(settings.inspector.clone());
     let mut batch: Vec<ApiCall> = Vec::with_capacity(settings.batch);
     loop {
         // Checked before waiting, so that the calls queued before the stop are committed.

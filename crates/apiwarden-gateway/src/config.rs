@@ -349,8 +349,9 @@ impl GatewayConfig {
                 "no routes: add at least one [[gateway.routes]] with an upstream",
             ));
         }
-        if self.admin_listen == Some(self.listen) {
-            problems.push(ConfigProblem::new("gateway.admin_listen", "is the same address as gateway.listen"));
+        if self.admin_listen == Some(self.listen) && self.listen.port() != 0 {
+            problems
+                .push(ConfigProblem::new("gateway.admin_listen", "is the same address as gateway.listen"));
         }
         let mut names = std::collections::HashSet::new();
         for (index, route) in self.routes.iter().enumerate() {
@@ -446,7 +447,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("'{text}' is not a duration like 500ms, 10s, 5m or 1h"))?;
+    let value: f64 =
+        number.parse().map_err(|_| format!("'{text}' is not a duration like 500ms, 10s, 5m or 1h"))?;
     let seconds = match unit.trim() {
         "ms" => value / 1000.0,
         "" | "s" => value,

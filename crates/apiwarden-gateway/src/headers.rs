@@ -173,7 +173,10 @@ mod tests {
     fn map(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
-            headers.append(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+            headers.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
         }
         headers
     }
@@ -210,7 +213,10 @@ mod tests {
         let mut headers = map(&[("x-forwarded-for", "203.0.113.9"), ("forwarded", "for=203.0.113.9")]);
         add_forwarding(&mut headers, "::1".parse().unwrap(), "https", Some("api.example.com"));
         assert_eq!(headers["x-forwarded-for"], "203.0.113.9, ::1");
-        assert_eq!(headers["forwarded"], "for=203.0.113.9, for=\"[::1]\";proto=https;host=\"api.example.com\"");
+        assert_eq!(
+            headers["forwarded"],
+            "for=203.0.113.9, for=\"[::1]\";proto=https;host=\"api.example.com\""
+        );
         assert_eq!(headers["x-forwarded-proto"], "https");
         assert_eq!(headers["x-forwarded-host"], "api.example.com");
         assert_eq!(forwarded_client(&headers), Some("::1".parse().unwrap()));

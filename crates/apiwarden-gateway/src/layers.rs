@@ -90,7 +90,13 @@ impl LayerStack {
                         // Later layers would only add work for a call that is refused.
                         break;
                     }
-                    outcome.headers.extend(rejection.headers.iter().filter(|(name, _)| name != http::header::RETRY_AFTER).cloned());
+                    outcome.headers.extend(
+                        rejection
+                            .headers
+                            .iter()
+                            .filter(|(name, _)| name != http::header::RETRY_AFTER)
+                            .cloned(),
+                    );
                     outcome.monitored.push((layer.name(), rejection));
                 }
             }

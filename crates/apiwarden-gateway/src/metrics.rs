@@ -156,7 +156,11 @@ impl Metrics {
             "Client connections that ended in an error, by kind",
             metrics.connection_errors.clone(),
         );
-        registry.register("connections_open", "Client connections open now", metrics.connections_open.clone());
+        registry.register(
+            "connections_open",
+            "Client connections open now",
+            metrics.connections_open.clone(),
+        );
         registry.register("connections", "Client connections accepted", metrics.connections_total.clone());
         registry.register("in_flight_requests", "Calls being proxied now", metrics.in_flight.clone());
         registry.register("capture_queued", "Calls queued for analysis", metrics.capture_queued.clone());
@@ -180,7 +184,11 @@ impl Metrics {
             "Calls waiting in the analysis queue",
             metrics.capture_queue_depth.clone(),
         );
-        registry.register("rate_limit_keys", "Rate-limit keys held in memory", metrics.rate_limit_keys.clone());
+        registry.register(
+            "rate_limit_keys",
+            "Rate-limit keys held in memory",
+            metrics.rate_limit_keys.clone(),
+        );
         registry.register(
             "rate_limit_evicted_keys",
             "Rate-limit keys dropped while still limiting, to stay within rate_limit_max_keys",
@@ -192,7 +200,9 @@ impl Metrics {
     /// Handles for one route's hot-path metrics.
     pub fn route(&self, route: &str) -> RouteMetrics {
         let status = |class: &str| {
-            self.requests.get_or_create(&RouteStatus { route: route.to_owned(), status: class.to_owned() }).clone()
+            self.requests
+                .get_or_create(&RouteStatus { route: route.to_owned(), status: class.to_owned() })
+                .clone()
         };
         RouteMetrics {
             name: route.to_owned(),
@@ -206,8 +216,12 @@ impl Metrics {
     }
 
     pub fn rejection(&self, route: &str, layer: &str, rule: &str, action: Action) {
-        let labels =
-            RejectionLabels { route: route.to_owned(), layer: layer.to_owned(), rule: rule.to_owned(), action };
+        let labels = RejectionLabels {
+            route: route.to_owned(),
+            layer: layer.to_owned(),
+            rule: rule.to_owned(),
+            action,
+        };
         self.rejections.get_or_create(&labels).inc();
     }
 

@@ -68,7 +68,11 @@ pub struct Shared {
 }
 
 /// Serves one call. Never fails: every problem becomes a response.
-pub async fn serve(shared: Arc<Shared>, peer: SocketAddr, request: Request<Incoming>) -> Result<Response<ProxyBody>, Infallible> {
+pub async fn serve(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<ProxyBody>, Infallible> {
     let started = Instant::now();
     shared.metrics.in_flight.inc();
     let response = proxy(&shared, peer, request, started).await;
@@ -86,7 +90,12 @@ struct Call<'a> {
     client_version: Version,
 }
 
-async fn proxy(shared: &Shared, peer: SocketAddr, mut request: Request<Incoming>, started: Instant) -> Response<ProxyBody> {
+async fn proxy(
+    shared: &Shared,
+    peer: SocketAddr,
+    mut request: Request<Incoming>,
+    started: Instant,
+) -> Response<ProxyBody> {
     let number = shared.ids.next();
     let request_id = match request.headers().get(&X_REQUEST_ID) {
         Some(value) if usable_request_id(value) => value.clone(),
@@ -116,7 +125,8 @@ async fn proxy(shared: &Shared, peer: SocketAddr, mut request: Request<Incoming>
     let mut extra_headers = Vec::new();
     if !shared.layers.is_empty() {
         let request_id = call.request_id.to_str().unwrap_or("-");
-        let context = RequestContext { request_id, route: &route.name, head: &head, path, client_ip, now: started };
+        let context =
+            RequestContext { request_id, route: &route.name, head: &head, path, client_ip, now: started };
         let outcome = shared.layers.run(&context, route.mode);
         for (layer, rejection) in &outcome.monitored {
             shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::monitored);
@@ -151,7 +161,9 @@ async fn proxy(shared: &Shared, peer: SocketAddr, mut request: Request<Incoming>
         .build()
     {
         Ok(uri) => uri,
-        Err(err) => return call.upstream_failed(UpstreamErrorKind::protocol, &format!("bad upstream URI: {err}")),
+        Err(err) => {
+            return call.upstream_failed(UpstreamErrorKind::protocol, &format!("bad upstream URI: {err}"));
+        }
     };
     head.version = match route.protocol {
         UpstreamProtocol::Http1 => Version::HTTP_11,
@@ -166,11 +178,15 @@ async fn proxy(shared: &Shared, peer: SocketAddr, mut request: Request<Incoming>
         Some(client) => client,
         None => return call.upstream_failed(UpstreamErrorKind::connect, "no client for this route"),
     };
-    let sent = tokio::time::timeout(shared.timeouts.upstream_response, client.request(Request::from_parts(head, body)));
+    let sent = tokio::time::timeout(
+        shared.timeouts.upstream_response,
+        client.request(Request::from_parts(head, body)),
+    );
     let mut response = match sent.await {
         Err(_) => return call.upstream_timeout(),
         Ok(Err(err)) => {
-            let kind = if err.is_connect() { UpstreamErrorKind::connect } else { UpstreamErrorKind::protocol };
+            let kind =
+                if err.is_connect() { UpstreamErrorKind::connect } else { UpstreamErrorKind::protocol };
             return call.upstream_failed(kind, &error_chain(&err));
         }
         Ok(Ok(response)) => response,
@@ -207,7 +223,8 @@ impl Call<'_> {
         }
         head.headers.insert(X_REQUEST_ID.clone(), self.request_id.clone());
         head.version = self.client_version;
-        let deadline = self.shared.timeouts.call.map(|limit| tokio::time::Instant::from_std(self.started + limit));
+        let deadline =
+            self.shared.timeouts.call.map(|limit| tokio::time::Instant::from_std(self.started + limit));
         let mut body = ProxyBody::incoming(body).with_deadline(deadline);
         if let (Some(slot), Some(tap)) = (&self.slot, &self.shared.capture) {
             body = body.tap(slot.clone(), Part::Response, tap.body_bytes);
@@ -230,15 +247,27 @@ impl Call<'_> {
             self.shared.timeouts.upstream_response.as_millis()
         );
         tracing::warn!(route = %self.route.name, request_id = ?self.request_id, "upstream timed out");
-        self.local(StatusCode::GATEWAY_TIMEOUT, problem::kind::UPSTREAM_TIMEOUT, "Gateway Timeout", &detail, None, Vec::new())
+        self.local(
+            StatusCode::GATEWAY_TIMEOUT,
+            problem::kind::UPSTREAM_TIMEOUT,
+            "Gateway Timeout",
+            &detail,
+            None,
+            Vec::new(),
+        )
     }
 
     fn upstream_failed(self, kind: UpstreamErrorKind, reason: &str) -> Response<ProxyBody> {
         self.shared.metrics.upstream_error(&self.route.name, kind);
         tracing::warn!(route = %self.route.name, request_id = ?self.request_id, "upstream failed: {reason}");
         let (problem_kind, detail) = match kind {
-            UpstreamErrorKind::connect => (problem::kind::UPSTREAM_UNAVAILABLE, "the upstream could not be reached"),
-            _ => (problem::kind::UPSTREAM_INVALID, "the upstream closed the connection or sent an invalid response"),
+            UpstreamErrorKind::connect => {
+                (problem::kind::UPSTREAM_UNAVAILABLE, "the upstream could not be reached")
+            }
+            _ => (
+                problem::kind::UPSTREAM_INVALID,
+                "the upstream closed the connection or sent an invalid response",
+            ),
         };
         self.local(StatusCode::BAD_GATEWAY, problem_kind, "Bad Gateway", detail, None, Vec::new())
     }
@@ -286,9 +315,22 @@ impl Call<'_> {
 fn no_route(shared: &Shared, request_id: &HeaderValue, host: &str, started: Instant) -> Response<ProxyBody> {
     let detail = format!("no route matches host '{host}' and this path");
     let id = request_id.to_str().unwrap_or("-");
-    let body = Problem { kind: problem::kind::NO_ROUTE, title: "Not Found", status: 404, detail: &detail, request_id: id, rule: None }.body();
+    let body = Problem {
+        kind: problem::kind::NO_ROUTE,
+        title: "Not Found",
+        status: 404,
+        detail: &detail,
+        request_id: id,
+        rule: None,
+    }
+    .body();
     if shared.access_log {
-        tracing::info!(request_id = id, status = 404, micros = started.elapsed().as_micros() as u64, "call without route");
+        tracing::info!(
+            request_id = id,
+            status = 404,
+            micros = started.elapsed().as_micros() as u64,
+            "call without route"
+        );
     }
     problem_response(StatusCode::NOT_FOUND, request_id, body)
 }
@@ -399,7 +441,8 @@ mod tests {
     #[test]
     fn sampling_keeps_about_the_configured_fraction() {
         let threshold = CaptureTap::threshold(0.25);
-        let kept = (0u128..10_000).filter(|n| xxhash_rust::xxh3::xxh3_64(&n.to_le_bytes()) <= threshold).count();
+        let kept =
+            (0u128..10_000).filter(|n| xxhash_rust::xxh3::xxh3_64(&n.to_le_bytes()) <= threshold).count();
         assert!((2_300..2_700).contains(&kept), "{kept}");
         assert_eq!(CaptureTap::threshold(1.0), u64::MAX);
         assert_eq!(CaptureTap::threshold(0.0), 0);

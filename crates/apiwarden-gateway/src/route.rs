@@ -64,7 +64,9 @@ impl HostMatch {
             HostMatch::Exact(name) => host.eq_ignore_ascii_case(name),
             HostMatch::Suffix(suffix) => {
                 host.len() > suffix.len()
-                    && host.get(host.len() - suffix.len()..).is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+                    && host
+                        .get(host.len() - suffix.len()..)
+                        .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
             }
         }
     }
@@ -106,7 +108,8 @@ impl Route {
         if path.is_empty() {
             path = "/";
         }
-        let mut out = String::with_capacity(self.upstream.base_path.len() + path.len() + 1 + query.map_or(0, str::len));
+        let mut out =
+            String::with_capacity(self.upstream.base_path.len() + path.len() + 1 + query.map_or(0, str::len));
         out.push_str(&self.upstream.base_path);
         out.push_str(path);
         if let Some(query) = query {
@@ -151,7 +154,8 @@ mod tests {
     fn table(routes: &[(&str, Option<&str>, &str)]) -> RouteTable {
         let mut config = GatewayConfig::default();
         for (name, host, prefix) in routes {
-            let mut route = GatewayConfig::single_upstream(config.listen, "http://127.0.0.1:1/base/").routes.remove(0);
+            let mut route =
+                GatewayConfig::single_upstream(config.listen, "http://127.0.0.1:1/base/").routes.remove(0);
             route.name = Some((*name).to_owned());
             route.host = host.map(str::to_owned);
             route.path_prefix = (*prefix).to_owned();

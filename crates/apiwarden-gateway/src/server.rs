@@ -182,11 +182,28 @@ impl Gateway {
     /// Serves until the shutdown handle fires, then stops accepting, lets in-flight calls
     /// finish (up to `timeouts.drain`), and commits the calls still queued for analysis.
     pub async fn run(self) -> Result<(), GatewayError> {
-        let Gateway { listener, admin, tls, shared, analysis, limiter, connections, http, drain, handshake_timeout, shutdown, draining } =
-            self;
+        let Gateway {
+            listener,
+            admin,
+            tls,
+            shared,
+            analysis,
+            limiter,
+            connections,
+            http,
+            drain,
+            handshake_timeout,
+            shutdown,
+            draining,
+        } = self;
         let analysis = analysis.map(Arc::new);
         let admin_task = admin.map(|admin| {
-            let state = AdminState { shared: shared.clone(), analysis: analysis.clone(), limiter, draining: draining.clone() };
+            let state = AdminState {
+                shared: shared.clone(),
+                analysis: analysis.clone(),
+                limiter,
+                draining: draining.clone(),
+            };
             tokio::spawn(serve_admin(admin, Arc::new(state)))
         });
         let graceful = GracefulShutdown::new();
@@ -265,7 +282,11 @@ fn http_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
     builder
 }
 
-fn upstream_client(route: &Route, config: &GatewayConfig, ca: Option<&std::path::Path>) -> Result<UpstreamClient, String> {
+fn upstream_client(
+    route: &Route,
+    config: &GatewayConfig,
+    ca: Option<&std::path::Path>,
+) -> Result<UpstreamClient, String> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
@@ -395,7 +416,11 @@ fn admin_response(state: &AdminState, path: &str) -> Response<Full<Bytes>> {
             let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
             (status, "application/json", body.to_string())
         }
-        _ => (StatusCode::NOT_FOUND, "application/json", r#"{"error":"not found: try /metrics, /healthz or /readyz"}"#.to_owned()),
+        _ => (
+            StatusCode::NOT_FOUND,
+            "application/json",
+            r#"{"error":"not found: try /metrics, /healthz or /readyz"}"#.to_owned(),
+        ),
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;

@@ -21,8 +21,9 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<rustls::ServerConfig, St
     if chain.is_empty() {
         return Err(format!("{}: no certificate found (expected PEM 'BEGIN CERTIFICATE')", cert.display()));
     }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|err| format!("{}: no usable private key (PKCS#8, PKCS#1 or SEC1 PEM): {err}", key.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|err| {
+        format!("{}: no usable private key (PKCS#8, PKCS#1 or SEC1 PEM): {err}", key.display())
+    })?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|err| format!("TLS setup: {err}"))?
@@ -43,7 +44,9 @@ pub fn client_config(ca: Option<&Path>) -> Result<rustls::ClientConfig, String> 
                 .map_err(|err| format!("{}: cannot read CA certificates: {err}", path.display()))?
             {
                 let cert = cert.map_err(|err| format!("{}: not a PEM certificate: {err}", path.display()))?;
-                roots.add(cert).map_err(|err| format!("{}: unusable CA certificate: {err}", path.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|err| format!("{}: unusable CA certificate: {err}", path.display()))?;
             }
             if roots.is_empty() {
                 return Err(format!("{}: no CA certificate found", path.display()));

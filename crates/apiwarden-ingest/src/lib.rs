@@ -6,4 +6,6 @@
 pub mod pipeline;
 pub mod source;
 
-pub use pipeline::{CallsReport, FileReport, IngestConfig, IngestError, IngestReport, Ingestor, NoProgress, Progress};
+pub use pipeline::{
+    CallsReport, FileReport, IngestConfig, IngestError, IngestReport, Ingestor, NoProgress, Progress,
+};

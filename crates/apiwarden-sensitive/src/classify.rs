@@ -1205,6 +1205,7 @@ impl Classifier {
 
 /// Sorted (binary search).
 const PROTOCOL_HEADERS: &[&str] = &[
+    ":authority",
     ":method",
     ":scheme",
     ":status",
@@ -1226,6 +1227,7 @@ const PROTOCOL_HEADERS: &[&str] = &[
     "dnt",
     "etag",
     "expires",
+    "host",
     "if-modified-since",
     "if-none-match",
     "keep-alive",
@@ -1236,6 +1238,7 @@ const PROTOCOL_HEADERS: &[&str] = &[
     "sec-fetch-mode",
     "sec-fetch-site",
     "sec-fetch-user",
+    "server",
     "strict-transport-security",
     "te",
     "transfer-encoding",
@@ -1243,6 +1246,7 @@ const PROTOCOL_HEADERS: &[&str] = &[
     "vary",
     "x-content-type-options",
     "x-frame-options",
+    "x-request-id",
 ];
 
 /// Headers whose values are protocol tokens with a defined grammar (media types, dates,

@@ -20,7 +20,10 @@ fn gateway_config(cli: &Cli, args: &GatewayArgs, file: &config::ConfigFile) -> a
         (None, None) => anyhow::bail!(
             "nothing to proxy: pass --upstream http://host:port, or a --config file with [[gateway.routes]] \
              (docs/gateway.md){}",
-            cli.config.as_ref().map(|p| format!("; {} has no [gateway] section", p.display())).unwrap_or_default()
+            cli.config
+                .as_ref()
+                .map(|p| format!("; {} has no [gateway] section", p.display()))
+                .unwrap_or_default()
         ),
     };
     if let Some(listen) = args.listen {
@@ -40,7 +43,8 @@ pub fn run(cli: &Cli, args: &GatewayArgs) -> anyhow::Result<ExitCode> {
     let gateway = gateway_config(cli, args, &file)?;
     let problems = gateway.validate();
     if !problems.is_empty() {
-        let shown = cli.config.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "command line".into());
+        let shown =
+            cli.config.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "command line".into());
         let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
         anyhow::bail!("{shown}: the gateway configuration has problems:\n{}", lines.join("\n"));
     }
@@ -109,7 +113,12 @@ pub fn check_config(cli: &Cli, args: &ConfigCheckArgs) -> anyhow::Result<ExitCod
         return Ok(ExitCode::from(1));
     }
     println!("{shown}: OK");
-    println!("  listen {} ({}), mode {}", gateway.listen, if gateway.tls.is_some() { "TLS" } else { "plaintext, h2c" }, gateway.mode);
+    println!(
+        "  listen {} ({}), mode {}",
+        gateway.listen,
+        if gateway.tls.is_some() { "TLS" } else { "plaintext, h2c" },
+        gateway.mode
+    );
     if let Some(admin) = gateway.admin_listen {
         println!("  admin {admin}: /metrics /healthz /readyz");
     }
@@ -128,7 +137,12 @@ pub fn check_config(cli: &Cli, args: &ConfigCheckArgs) -> anyhow::Result<ExitCod
     }
     let capture = &gateway.capture;
     if capture.enabled {
-        println!("  capture: {}% of calls, bodies up to {} bytes, queue {}", capture.sample * 100.0, capture.body_bytes, capture.queue);
+        println!(
+            "  capture: {}% of calls, bodies up to {} bytes, queue {}",
+            capture.sample * 100.0,
+            capture.body_bytes,
+            capture.queue
+        );
     } else {
         println!("  capture: off");
     }

@@ -55,7 +55,10 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    pub fn new(policies: &[RateLimitPolicyConfig], _max_keys: usize) -> Result<RateLimiter, RateLimitConfigError> {
+    pub fn new(
+        policies: &[RateLimitPolicyConfig],
+        _max_keys: usize,
+    ) -> Result<RateLimiter, RateLimitConfigError> {
         Ok(RateLimiter { policies: policies.len() })
     }
 
