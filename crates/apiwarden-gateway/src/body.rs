@@ -12,6 +12,7 @@ use std::task::{Context, Poll, ready};
 use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
+use prometheus_client::metrics::counter::Counter;
 use tokio::time::Sleep;
 
 use crate::capture::{CallSlot, Part};
@@ -24,6 +25,8 @@ pub struct ProxyBody {
     source: Source,
     capture: Option<CaptureTap>,
     deadline: Option<Pin<Box<Sleep>>>,
+    /// Counts a body that fails midway (upstream reset, call timeout).
+    errors: Option<Counter>,
 }
 
 enum Source {
@@ -38,21 +41,27 @@ pub struct CallTimedOut;
 
 impl ProxyBody {
     pub fn empty() -> ProxyBody {
-        ProxyBody { source: Source::Empty, capture: None, deadline: None }
+        ProxyBody { source: Source::Empty, capture: None, deadline: None, errors: None }
     }
 
     pub fn full(bytes: impl Into<Bytes>) -> ProxyBody {
-        ProxyBody { source: Source::Full(Some(bytes.into())), capture: None, deadline: None }
+        ProxyBody { source: Source::Full(Some(bytes.into())), capture: None, deadline: None, errors: None }
     }
 
     pub fn incoming(body: Incoming) -> ProxyBody {
-        ProxyBody { source: Source::Incoming(body), capture: None, deadline: None }
+        ProxyBody { source: Source::Incoming(body), capture: None, deadline: None, errors: None }
     }
 
     /// Copies up to `limit` bytes of this body into `part` of the call's slot.
     pub fn tap(mut self, slot: Arc<CallSlot>, part: Part, limit: usize) -> ProxyBody {
         self.capture =
             Some(CaptureTap { slot, part, limit, kept: BytesMut::new(), seen: 0, finished: false });
+        self
+    }
+
+    /// Counts the body's failure, if it fails, in `counter`.
+    pub fn count_errors(mut self, counter: Counter) -> ProxyBody {
+        self.errors = Some(counter);
         self
     }
 
@@ -78,6 +87,10 @@ impl Body for ProxyBody {
             if let Some(tap) = this.capture.as_mut() {
                 tap.finish(true);
             }
+            if let Some(errors) = &this.errors {
+                errors.inc();
+            }
+            this.deadline = None;
             return Poll::Ready(Some(Err(Box::new(CallTimedOut))));
         }
         let frame = match &mut this.source {
@@ -86,6 +99,9 @@ impl Body for ProxyBody {
             Source::Incoming(body) => ready!(Pin::new(body).poll_frame(cx))
                 .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
         };
+        if let (Some(Err(_)), Some(errors)) = (&frame, &this.errors) {
+            errors.inc();
+        }
         if let Some(tap) = this.capture.as_mut() {
             match &frame {
                 Some(Ok(frame)) => {

@@ -293,3 +293,82 @@ fn now_us() -> i64 {
         .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt;
+
+    use super::*;
+    use crate::body::ProxyBody;
+
+    fn queue(capacity: usize) -> (CaptureQueue, Receiver<ApiCall>, Arc<Metrics>) {
+        let metrics = Arc::new(Metrics::new());
+        let (sender, receiver) = crossbeam_channel::bounded(capacity);
+        (CaptureQueue { sender, metrics: metrics.clone() }, receiver, metrics)
+    }
+
+    fn request() -> HttpRequest {
+        HttpRequest {
+            method: "POST".into(),
+            scheme: "http".into(),
+            host: "api.test".into(),
+            path: "/orders".into(),
+            query: None,
+            http_version: Some("HTTP/1.1".into()),
+            headers: vec![Header::new("content-type", "application/json")],
+            body: Body::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_is_queued_when_both_bodies_end_with_truncation_recorded() {
+        let (queue, receiver, _) = queue(4);
+        let slot = CallSlot::new(queue, 7, "api", [10, 0, 0, 1].into(), request());
+        let request_body = ProxyBody::full(vec![b'x'; 100]).tap(slot.clone(), Part::Request, 10);
+        assert_eq!(
+            request_body.collect().await.unwrap().to_bytes().len(),
+            100,
+            "the proxy forwards every byte"
+        );
+        assert!(receiver.is_empty(), "not before the response is done");
+        slot.response_head(201, &HeaderMap::new(), None);
+        let response_body = ProxyBody::full("{}").tap(slot.clone(), Part::Response, 10);
+        response_body.collect().await.unwrap();
+
+        let call = receiver.try_recv().unwrap();
+        assert_eq!(call.id, CallId(7));
+        assert_eq!(call.observed.source, SourceKind::Gateway);
+        assert_eq!(call.request.body.bytes.len(), 10);
+        assert!(call.request.body.truncated);
+        assert_eq!(call.request.body.size, Some(100));
+        let response = call.response.unwrap();
+        assert_eq!(response.status, 201);
+        assert_eq!(&response.body.bytes[..], b"{}");
+        assert!(!response.body.truncated);
+        assert!(call.timings.total_ms.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_body_dropped_before_its_end_still_completes_the_call() {
+        let (queue, receiver, _) = queue(4);
+        let slot = CallSlot::new(queue, 8, "api", [10, 0, 0, 1].into(), request());
+        drop(ProxyBody::full("never read").tap(slot.clone(), Part::Request, 64));
+        slot.response_head(502, &HeaderMap::new(), Some(Bytes::from_static(b"{\"status\":502}")));
+        let call = receiver.try_recv().unwrap();
+        assert!(call.request.body.truncated, "the unread body is marked as not captured whole");
+        assert_eq!(call.response.unwrap().status, 502);
+    }
+
+    #[test]
+    fn a_full_queue_drops_from_analysis_and_counts() {
+        let (queue, receiver, metrics) = queue(1);
+        for id in 0..3 {
+            let slot = CallSlot::new(queue.clone(), id, "api", [10, 0, 0, 1].into(), request());
+            slot.body_done(Part::Request, Bytes::new(), 0, false);
+            slot.response_head(200, &HeaderMap::new(), Some(Bytes::new()));
+        }
+        assert_eq!(receiver.len(), 1);
+        assert_eq!(metrics.capture_queued.get(), 1);
+        assert_eq!(metrics.capture_dropped.get(), 2);
+    }
+}

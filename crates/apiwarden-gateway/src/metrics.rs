@@ -208,6 +208,13 @@ impl Metrics {
             name: route.to_owned(),
             by_class: ["1xx", "2xx", "3xx", "4xx", "5xx"].map(status),
             duration: self.duration.get_or_create(&RouteLabel { route: route.to_owned() }).clone(),
+            upstream_body_errors: self
+                .upstream_errors
+                .get_or_create(&UpstreamErrorLabels {
+                    route: route.to_owned(),
+                    kind: UpstreamErrorKind::body,
+                })
+                .clone(),
         }
     }
 
@@ -257,6 +264,8 @@ pub struct RouteMetrics {
     pub name: String,
     by_class: [Counter; 5],
     duration: Histogram,
+    /// Response bodies that failed midway (upstream reset, call timeout).
+    pub upstream_body_errors: Counter,
 }
 
 impl RouteMetrics {

@@ -226,6 +226,9 @@ impl Call<'_> {
         let deadline =
             self.shared.timeouts.call.map(|limit| tokio::time::Instant::from_std(self.started + limit));
         let mut body = ProxyBody::incoming(body).with_deadline(deadline);
+        if let Some(metrics) = self.shared.route_metrics.get(self.route.index) {
+            body = body.count_errors(metrics.upstream_body_errors.clone());
+        }
         if let (Some(slot), Some(tap)) = (&self.slot, &self.shared.capture) {
             body = body.tap(slot.clone(), Part::Response, tap.body_bytes);
         }

@@ -1,0 +1,88 @@
+//! Live capture end to end: calls through the gateway fill the SQLite inventory, with
+//! sensitive data tagged, and the proxy keeps serving while analysis runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Arc;
+
+use apiwarden_gateway::{Gateway, GatewayConfig, GatewayOptions};
+use apiwarden_store::{SqliteStore, Store};
+use http::{Request, Response};
+use support::*;
+
+async fn shop_upstream() -> std::net::SocketAddr {
+    upstream(|request| async move {
+        let path = request.uri().path().to_owned();
+        let body = if let Some(id) = path.strip_prefix("/api/users/") {
+            format!(r#"{{"id":{id},"name":"Ann Lee","email":"ann.lee{id}@example.com"}}"#)
+        } else {
+            r#"{"ok":true}"#.to_owned()
+        };
+        Response::builder().header("content-type", "application/json").body(full(body)).unwrap()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_through_the_gateway_fill_the_inventory() {
+    let upstream = shop_upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("live.db");
+    let mut config =
+        GatewayConfig::single_upstream("127.0.0.1:0".parse().unwrap(), &format!("http://{upstream}"));
+    config.capture.flush = std::time::Duration::from_millis(50);
+    let inspector = apiwarden_posture::TrafficInspector::from_config(&Default::default()).unwrap();
+    let options = GatewayOptions { default_store: store.clone(), inspector: Some(Arc::new(inspector)) };
+    let gateway = Gateway::bind(config, options).await.unwrap();
+    let addr = gateway.local_addr().unwrap();
+    let metrics = gateway.metrics();
+    let shutdown = gateway.shutdown_handle();
+    let task = tokio::spawn(gateway.run());
+
+    for id in 1..=25 {
+        let (status, _, _) = get(&format!("http://{addr}/api/users/{id}")).await;
+        assert_eq!(status, 200);
+    }
+    let order = Request::post(format!("http://{addr}/api/orders"))
+        .header("content-type", "application/json")
+        .body(full(r#"{"sku":"A-1","quantity":2}"#))
+        .unwrap();
+    assert_eq!(send(order).await.0, 200);
+    shutdown.shutdown();
+    task.await.unwrap().unwrap();
+
+    assert_eq!(metrics.capture_dropped.get(), 0);
+    assert_eq!(metrics.capture_analyzed.get(), 26);
+    let store = SqliteStore::open(&store).unwrap();
+    let endpoints = store.endpoints(None).unwrap();
+    let keys: Vec<String> =
+        endpoints.iter().map(|e| format!("{} {}", e.key.method, e.key.template)).collect();
+    assert!(keys.contains(&"GET /api/users/{userId}".to_owned()), "{keys:?}");
+    assert!(keys.contains(&"POST /api/orders".to_owned()), "{keys:?}");
+    let users = endpoints.iter().find(|e| e.key.template == "/api/users/{userId}").unwrap();
+    assert_eq!(users.calls, 25);
+    assert_eq!(users.key.host, addr.to_string());
+    assert!(users.sensitive.iter().any(|tag| tag.tag.data_type == "email"), "{:?}", users.sensitive);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sampling_captures_a_fraction_and_capture_off_captures_nothing() {
+    let upstream = shop_upstream().await;
+    let sampled = gateway(&format!("http://{upstream}"), |config| {
+        config.capture.enabled = true;
+        config.capture.sample = 0.5;
+    })
+    .await;
+    for id in 0..200 {
+        get(&sampled.url(&format!("/api/users/{id}"))).await;
+    }
+    let queued = sampled.metric("apiwarden_gateway_capture_queued_total").await;
+    assert!((60.0..140.0).contains(&queued), "about half of 200 calls captured, got {queued}");
+    sampled.stop().await;
+
+    let off = gateway(&format!("http://{upstream}"), |_| {}).await;
+    get(&off.url("/api/users/1")).await;
+    assert_eq!(off.metric("apiwarden_gateway_capture_queued_total").await, 0.0);
+    off.stop().await;
+}
