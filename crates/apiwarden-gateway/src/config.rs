@@ -432,6 +432,14 @@ impl GatewayConfig {
         if let Err(err) = RateLimiter::new(&self.rate_limits, self.rate_limit_max_keys.max(1)) {
             problems.push(ConfigProblem::new("gateway.rate_limits", err.to_string()));
         }
+        for (index, policy) in self.rate_limits.iter().enumerate() {
+            for route in policy.routes.iter().filter(|route| !names.contains(*route)) {
+                problems.push(ConfigProblem::new(
+                    format!("gateway.rate_limits[{index}].routes"),
+                    format!("'{route}' is not the name of a route"),
+                ));
+            }
+        }
         problems
     }
 }

@@ -14,7 +14,7 @@ use http::request::Parts;
 use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::config::Mode;
-use crate::ratelimit::{Outcome, RateLimitRequest, RateLimiter};
+use crate::ratelimit::{Outcome, PolicyMode, RateLimitRequest, RateLimiter};
 
 /// What a layer sees of a call.
 pub struct RequestContext<'a> {
@@ -37,8 +37,8 @@ pub struct Rejection {
     pub title: &'static str,
     /// Client-safe detail (never echoes the payload).
     pub detail: String,
-    /// The rule is monitor-only, whatever the route's mode.
-    pub monitor_only: bool,
+    /// The rule's own mode, which wins over the route's; `None` follows the route.
+    pub mode: Option<Mode>,
     /// Response fields that go with the rejection (`Retry-After`, ...).
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
@@ -85,7 +85,7 @@ impl LayerStack {
             match layer.check(context) {
                 Verdict::Continue(headers) => outcome.headers.extend(headers),
                 Verdict::Reject(rejection) => {
-                    if mode == Mode::Block && !rejection.monitor_only {
+                    if rejection.mode.unwrap_or(mode) == Mode::Block {
                         outcome.rejected = Some((layer.name(), rejection));
                         // Later layers would only add work for a call that is refused.
                         break;
@@ -133,6 +133,13 @@ impl Layer for RateLimitLayer {
         match decision.outcome {
             Outcome::Allowed => Verdict::Continue(decision.headers),
             Outcome::Limited { policy, retry_after, monitor_only } => Verdict::Reject(Rejection {
+                mode: if monitor_only {
+                    Some(Mode::Monitor)
+                } else if self.limiter.policy_mode(&policy) == Some(PolicyMode::Enforce) {
+                    Some(Mode::Block)
+                } else {
+                    None
+                },
                 status: StatusCode::TOO_MANY_REQUESTS,
                 detail: format!(
                     "rate limit '{policy}' exceeded; retry in {} s",
@@ -140,7 +147,6 @@ impl Layer for RateLimitLayer {
                 ),
                 rule: policy,
                 title: "Too Many Requests",
-                monitor_only,
                 headers: decision.headers,
             }),
         }
@@ -156,7 +162,7 @@ pub fn retry_after_seconds(wait: Duration) -> u64 {
 mod tests {
     use super::*;
 
-    struct Always(bool);
+    struct Always(Option<Mode>);
     impl Layer for Always {
         fn name(&self) -> &'static str {
             "always"
@@ -167,7 +173,7 @@ mod tests {
                 rule: "r1".into(),
                 title: "Forbidden",
                 detail: String::new(),
-                monitor_only: self.0,
+                mode: self.0,
                 headers: vec![(HeaderName::from_static("x-why"), HeaderValue::from_static("r1"))],
             })
         }
@@ -189,7 +195,7 @@ mod tests {
     #[test]
     fn block_mode_enforces_and_monitor_mode_records() {
         let mut stack = LayerStack::default();
-        stack.push(Arc::new(Always(false)));
+        stack.push(Arc::new(Always(None)));
         let blocked = run(&stack, Mode::Block);
         assert_eq!(blocked.rejected.map(|(_, r)| r.rule), Some("r1".to_owned()));
         let monitored = run(&stack, Mode::Monitor);
@@ -199,12 +205,16 @@ mod tests {
     }
 
     #[test]
-    fn a_monitor_only_rule_never_blocks() {
+    fn a_rule_with_its_own_mode_wins_over_the_route() {
         let mut stack = LayerStack::default();
-        stack.push(Arc::new(Always(true)));
+        stack.push(Arc::new(Always(Some(Mode::Monitor))));
         let outcome = run(&stack, Mode::Block);
         assert!(outcome.rejected.is_none());
         assert_eq!(outcome.monitored.len(), 1);
+
+        let mut stack = LayerStack::default();
+        stack.push(Arc::new(Always(Some(Mode::Block))));
+        assert!(run(&stack, Mode::Monitor).rejected.is_some());
     }
 
     #[test]

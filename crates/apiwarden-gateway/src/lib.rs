@@ -13,6 +13,7 @@ pub mod body;
 pub mod capture;
 pub mod config;
 pub mod headers;
+pub mod io;
 pub mod layers;
 pub mod metrics;
 pub mod problem;

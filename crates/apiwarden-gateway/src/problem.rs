@@ -28,7 +28,7 @@ pub mod kind {
     pub const UPSTREAM_INVALID: &str = "urn:apiwarden:problem:upstream-invalid-response";
     pub const RATE_LIMITED: &str = "urn:apiwarden:problem:rate-limited";
     pub const REJECTED: &str = "urn:apiwarden:problem:rejected";
-    pub const SHUTTING_DOWN: &str = "urn:apiwarden:problem:shutting-down";
+    pub const INCOMPLETE_REQUEST: &str = "urn:apiwarden:problem:incomplete-request";
 }
 
 impl Problem<'_> {

@@ -24,7 +24,7 @@ use crate::headers::{
     usable_request_id,
 };
 use crate::layers::{LayerStack, Rejection, RequestContext};
-use crate::metrics::{Action, Metrics, RouteMetrics, UpstreamErrorKind};
+use crate::metrics::{Action, ConnectionErrorKind, Metrics, RouteMetrics, UpstreamErrorKind};
 use crate::problem::{self, PROBLEM_JSON, Problem};
 use crate::route::{Route, RouteTable};
 
@@ -74,10 +74,24 @@ pub async fn serve(
     request: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, Infallible> {
     let started = Instant::now();
-    shared.metrics.in_flight.inc();
-    let response = proxy(&shared, peer, request, started).await;
-    shared.metrics.in_flight.dec();
-    Ok(response)
+    // A guard, because hyper drops this future when the client goes away mid-call.
+    let _in_flight = InFlight::enter(&shared.metrics);
+    Ok(proxy(&shared, peer, request, started).await)
+}
+
+struct InFlight<'a>(&'a Metrics);
+
+impl<'a> InFlight<'a> {
+    fn enter(metrics: &'a Metrics) -> InFlight<'a> {
+        metrics.in_flight.inc();
+        InFlight(metrics)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.dec();
+    }
 }
 
 /// What is known about a call once it is routed.
@@ -184,6 +198,7 @@ async fn proxy(
     );
     let mut response = match sent.await {
         Err(_) => return call.upstream_timeout(),
+        Ok(Err(err)) if client_body_failed(&err) => return call.client_body_failed(),
         Ok(Err(err)) => {
             let kind =
                 if err.is_connect() { UpstreamErrorKind::connect } else { UpstreamErrorKind::protocol };
@@ -255,6 +270,21 @@ impl Call<'_> {
             problem::kind::UPSTREAM_TIMEOUT,
             "Gateway Timeout",
             &detail,
+            None,
+            Vec::new(),
+        )
+    }
+
+    /// The client's request body broke off (client gone or reset): not the upstream's fault.
+    fn client_body_failed(self) -> Response<ProxyBody> {
+        self.shared.metrics.connection_error(ConnectionErrorKind::other);
+        tracing::debug!(route = %self.route.name, request_id = ?self.request_id, "client request body broke off");
+        let detail = "the request body was not received whole";
+        self.local(
+            StatusCode::BAD_REQUEST,
+            problem::kind::INCOMPLETE_REQUEST,
+            "Bad Request",
+            detail,
             None,
             Vec::new(),
         )
@@ -383,6 +413,22 @@ fn captured_request(head: &Parts, scheme: &str, authority: &str) -> HttpRequest 
         headers: header_list(&head.headers),
         body: Default::default(),
     }
+}
+
+/// True when sending upstream failed because the client's request body failed: hyper
+/// reports that as a "user" error (from the body we gave it) with the body's error inside.
+fn client_body_failed(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(current) = cause {
+        if let Some(hyper_err) = current.downcast_ref::<hyper::Error>()
+            && hyper_err.is_user()
+            && std::error::Error::source(hyper_err).is_some()
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
 }
 
 /// The error and its causes on one line, for logs.

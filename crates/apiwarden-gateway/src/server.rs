@@ -24,6 +24,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::capture::{Analysis, AnalysisSettings, CaptureError};
 use crate::config::{GatewayConfig, UpstreamProtocol};
+use crate::io::{FirstBytesDeadline, NoRequestInTime};
 use crate::layers::{LayerStack, RateLimitLayer};
 use crate::metrics::{ConnectionErrorKind, Metrics};
 use crate::proxy::{self, CaptureTap, Shared, UpstreamClient};
@@ -320,13 +321,17 @@ async fn serve_connection(
         let shared = shared.clone();
         service_fn(move |request: Request<Incoming>| proxy::serve(shared.clone(), peer, request))
     };
+    // `handshake_timeout` (= timeouts.request_headers) also bounds the wait for the first
+    // bytes of a request, which hyper's own header timer does not cover (io.rs).
     let result = match tls {
         None => {
+            let stream = FirstBytesDeadline::new(stream, handshake_timeout);
             let connection = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
             watcher.watch(connection.into_owned()).await
         }
         Some(acceptor) => match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
             Ok(Ok(stream)) => {
+                let stream = FirstBytesDeadline::new(stream, handshake_timeout);
                 let connection = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
                 watcher.watch(connection.into_owned()).await
             }
@@ -349,6 +354,15 @@ async fn serve_connection(
 }
 
 fn classify_connection_error(err: &(dyn std::error::Error + 'static)) -> ConnectionErrorKind {
+    let mut cause = Some(err);
+    while let Some(current) = cause {
+        // io::Error hides its payload from `source()`; look inside it.
+        let io_payload = current.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if current.is::<NoRequestInTime>() || io_payload.is_some_and(|inner| inner.is::<NoRequestInTime>()) {
+            return ConnectionErrorKind::header_timeout;
+        }
+        cause = current.source();
+    }
     let Some(hyper_err) = err.downcast_ref::<hyper::Error>() else {
         return ConnectionErrorKind::other;
     };
