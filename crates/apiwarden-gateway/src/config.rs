@@ -54,6 +54,10 @@ pub struct GatewayConfig {
     /// first, then the ones closest to being idle.
     #[serde(default = "default_max_keys")]
     pub rate_limit_max_keys: usize,
+    /// Event-loop threads, each with its own listening socket and upstream pools; 0 (the
+    /// default) means one per CPU core.
+    #[serde(default)]
+    pub workers: usize,
 }
 
 impl Default for GatewayConfig {
@@ -71,6 +75,7 @@ impl Default for GatewayConfig {
             routes: Vec::new(),
             rate_limits: Vec::new(),
             rate_limit_max_keys: default_max_keys(),
+            workers: 0,
         }
     }
 }
@@ -328,6 +333,14 @@ impl GatewayConfig {
                 mode: None,
             }],
             ..GatewayConfig::default()
+        }
+    }
+
+    /// Worker threads to run: `workers`, or one per core when it is 0.
+    pub fn worker_count(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            n => n,
         }
     }
 

@@ -31,6 +31,7 @@ use crate::route::{Route, RouteTable};
 pub type UpstreamClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, ProxyBody>;
 
 /// Capture settings resolved at start.
+#[derive(Clone)]
 pub struct CaptureTap {
     pub queue: CaptureQueue,
     pub body_bytes: usize,
@@ -50,16 +51,17 @@ impl CaptureTap {
 }
 
 /// Everything the call path needs, shared by every connection.
+/// Each worker thread has its own (its upstream pools); the rest is shared.
 pub struct Shared {
-    pub routes: RouteTable,
+    pub routes: Arc<RouteTable>,
     /// Indexed by `Route::index`.
-    pub route_metrics: Vec<RouteMetrics>,
-    /// Indexed by `Route::index`.
+    pub route_metrics: Arc<Vec<RouteMetrics>>,
+    /// Indexed by `Route::index`; this worker's connection pools.
     pub clients: Vec<UpstreamClient>,
     pub layers: LayerStack,
     pub metrics: Arc<Metrics>,
     pub capture: Option<CaptureTap>,
-    pub ids: RequestIds,
+    pub ids: Arc<RequestIds>,
     pub timeouts: Timeouts,
     /// `http` or `https`: what the client connected with.
     pub scheme: &'static str,

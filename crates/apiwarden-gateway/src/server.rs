@@ -1,6 +1,7 @@
 //! Listeners and connections: accept, TLS, HTTP/1.1 and HTTP/2 serving, connection
 //! limits, the admin endpoints and graceful shutdown.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,15 +19,16 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
 
 use crate::capture::{Analysis, AnalysisSettings, CaptureError};
 use crate::config::{GatewayConfig, UpstreamProtocol};
+use crate::headers::RequestIds;
 use crate::io::{FirstBytesDeadline, NoRequestInTime};
 use crate::layers::{LayerStack, RateLimitLayer};
-use crate::metrics::{ConnectionErrorKind, Metrics};
+use crate::metrics::{ConnectionErrorKind, Metrics, RouteMetrics};
 use crate::proxy::{self, CaptureTap, Shared, UpstreamClient};
 use crate::ratelimit::RateLimiter;
 use crate::route::{Route, RouteTable};
@@ -61,19 +63,36 @@ impl ShutdownHandle {
 }
 
 /// A gateway with its sockets bound, ready to run.
+///
+/// It serves with one event loop per worker thread, each with its own listening socket on
+/// the same address (`SO_REUSEPORT`: the kernel spreads connections) and its own upstream
+/// connection pools, so a call never crosses threads: on two cores, a multi-threaded
+/// runtime spent a fifth of the gateway's CPU in cross-thread wake-ups (BENCHMARKS.md).
 pub struct Gateway {
-    listener: TcpListener,
+    /// The first worker runs on the caller's runtime, the others on threads of their own.
+    primary: Worker<TcpListener>,
+    others: Vec<Worker<std::net::TcpListener>>,
     admin: Option<TcpListener>,
-    tls: Option<TlsAcceptor>,
-    shared: Arc<Shared>,
+    common: Arc<Common>,
     analysis: Option<Analysis>,
     limiter: Option<Arc<RateLimiter>>,
+    shutdown: watch::Sender<bool>,
+    draining: Arc<AtomicBool>,
+}
+
+struct Worker<L> {
+    listener: L,
+    shared: Arc<Shared>,
+}
+
+/// What every worker's accept loop shares.
+struct Common {
+    tls: Option<TlsAcceptor>,
     connections: Arc<Semaphore>,
     http: auto::Builder<TokioExecutor>,
     drain: Duration,
     handshake_timeout: Duration,
-    shutdown: watch::Sender<bool>,
-    draining: Arc<AtomicBool>,
+    metrics: Arc<Metrics>,
 }
 
 impl Gateway {
@@ -85,17 +104,12 @@ impl Gateway {
             let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
             return Err(GatewayError::Config(lines.join("; ")));
         }
-        let routes = RouteTable::new(&config).map_err(GatewayError::Config)?;
+        let routes = Arc::new(RouteTable::new(&config).map_err(GatewayError::Config)?);
         let metrics = Arc::new(Metrics::new());
-        let mut clients = Vec::with_capacity(config.routes.len());
-        let mut route_metrics = Vec::with_capacity(config.routes.len());
         let mut by_index: Vec<&Route> = routes.routes().collect();
         by_index.sort_by_key(|route| route.index);
-        for route in by_index {
-            let ca = config.routes.get(route.index).and_then(|r| r.upstream_ca.as_deref());
-            clients.push(upstream_client(route, &config, ca).map_err(GatewayError::Config)?);
-            route_metrics.push(metrics.route(&route.name));
-        }
+        let route_metrics: Arc<Vec<RouteMetrics>> =
+            Arc::new(by_index.iter().map(|route| metrics.route(&route.name)).collect());
         let tls = match &config.tls {
             Some(settings) => Some(TlsAcceptor::from(Arc::new(
                 tls::server_config(&settings.cert, &settings.key).map_err(GatewayError::Config)?,
@@ -129,43 +143,69 @@ impl Gateway {
             body_bytes: config.capture.body_bytes,
             sample_threshold: CaptureTap::threshold(config.capture.sample),
         });
-        let listener = bind(config.listen).await?;
+        let ids = Arc::new(RequestIds::new());
+        let worker_shared = || -> Result<Arc<Shared>, GatewayError> {
+            let mut clients = Vec::with_capacity(by_index.len());
+            for route in &by_index {
+                let ca = config.routes.get(route.index).and_then(|r| r.upstream_ca.as_deref());
+                clients.push(upstream_client(route, &config, ca).map_err(GatewayError::Config)?);
+            }
+            Ok(Arc::new(Shared {
+                routes: routes.clone(),
+                route_metrics: route_metrics.clone(),
+                clients,
+                layers: layers.clone(),
+                metrics: metrics.clone(),
+                capture: capture.clone(),
+                ids: ids.clone(),
+                timeouts: config.timeouts.clone(),
+                scheme: if tls.is_some() { "https" } else { "http" },
+                trust_forwarded_for: config.trust_forwarded_for,
+                access_log: config.access_log,
+            }))
+        };
+        let workers = config.worker_count();
+        let primary_listener = bind_shared(config.listen)?;
+        // Port 0 picks a port: the other workers join the one the first socket got.
+        let addr = primary_listener
+            .local_addr()
+            .map_err(|source| GatewayError::Bind { addr: config.listen, source })?;
+        let primary = Worker { listener: primary_listener, shared: worker_shared()? };
+        let mut others = Vec::with_capacity(workers.saturating_sub(1));
+        for _ in 1..workers {
+            let listener =
+                bind_shared(addr)?.into_std().map_err(|source| GatewayError::Bind { addr, source })?;
+            others.push(Worker { listener, shared: worker_shared()? });
+        }
         let admin = match config.admin_listen {
-            Some(addr) => Some(bind(addr).await?),
+            Some(addr) => {
+                Some(TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr, source })?)
+            }
             None => None,
         };
-        let shared = Arc::new(Shared {
-            routes,
-            route_metrics,
-            clients,
-            layers,
-            metrics,
-            capture,
-            ids: Default::default(),
-            timeouts: config.timeouts.clone(),
-            scheme: if tls.is_some() { "https" } else { "http" },
-            trust_forwarded_for: config.trust_forwarded_for,
-            access_log: config.access_log,
-        });
         let (shutdown, _) = watch::channel(false);
-        Ok(Gateway {
-            listener,
-            admin,
+        let common = Arc::new(Common {
             tls,
-            shared,
-            analysis,
-            limiter,
             connections: Arc::new(Semaphore::new(config.limits.max_connections)),
             http: http_builder(&config),
             drain: config.timeouts.drain,
             handshake_timeout: config.timeouts.request_headers,
+            metrics,
+        });
+        Ok(Gateway {
+            primary,
+            others,
+            admin,
+            common,
+            analysis,
+            limiter,
             shutdown,
             draining: Arc::new(AtomicBool::new(false)),
         })
     }
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.listener.local_addr().ok()
+        self.primary.listener.local_addr().ok()
     }
 
     pub fn admin_addr(&self) -> Option<SocketAddr> {
@@ -177,82 +217,53 @@ impl Gateway {
     }
 
     pub fn metrics(&self) -> Arc<Metrics> {
-        self.shared.metrics.clone()
+        self.common.metrics.clone()
     }
 
     /// Serves until the shutdown handle fires, then stops accepting, lets in-flight calls
     /// finish (up to `timeouts.drain`), and commits the calls still queued for analysis.
     pub async fn run(self) -> Result<(), GatewayError> {
-        let Gateway {
-            listener,
-            admin,
-            tls,
-            shared,
-            analysis,
-            limiter,
-            connections,
-            http,
-            drain,
-            handshake_timeout,
-            shutdown,
-            draining,
-        } = self;
+        let Gateway { primary, others, admin, common, analysis, limiter, shutdown, draining } = self;
         let analysis = analysis.map(Arc::new);
         let admin_task = admin.map(|admin| {
             let state = AdminState {
-                shared: shared.clone(),
+                metrics: common.metrics.clone(),
                 analysis: analysis.clone(),
                 limiter,
                 draining: draining.clone(),
             };
             tokio::spawn(serve_admin(admin, Arc::new(state)))
         });
-        let graceful = GracefulShutdown::new();
-        let http = Arc::new(http);
+        let mut threads = Vec::with_capacity(others.len());
+        for (index, worker) in others.into_iter().enumerate() {
+            let common = common.clone();
+            let stop = shutdown.subscribe();
+            let thread = std::thread::Builder::new()
+                .name(format!("apiwarden-gateway-{}", index + 2))
+                .spawn(move || run_worker_thread(worker, common, stop))
+                .map_err(|source| GatewayError::Bind { addr: SocketAddr::from(([0, 0, 0, 0], 0)), source })?;
+            threads.push(thread);
+        }
         let mut stop = shutdown.subscribe();
-        loop {
-            tokio::select! {
-                _ = stop.changed() => break,
-                accepted = listener.accept() => {
-                    let (stream, peer) = match accepted {
-                        Ok(pair) => pair,
-                        Err(err) => {
-                            // Out of file descriptors and the like: pause instead of spinning.
-                            tracing::warn!("accept failed: {err}");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            continue;
-                        }
-                    };
-                    let Ok(permit) = connections.clone().try_acquire_owned() else {
-                        shared.metrics.connection_error(ConnectionErrorKind::at_capacity);
-                        drop(stream);
-                        continue;
-                    };
-                    shared.metrics.connections_total.inc();
-                    let _ = stream.set_nodelay(true);
-                    let shared = shared.clone();
-                    let http = http.clone();
-                    let tls = tls.clone();
-                    let watcher = graceful.watcher();
-                    tokio::spawn(async move {
-                        shared.metrics.connections_open.inc();
-                        serve_connection(stream, peer, tls, handshake_timeout, &http, watcher, shared.clone()).await;
-                        shared.metrics.connections_open.dec();
-                        drop(permit);
-                    });
-                }
-            }
-        }
+        let stopped = async move {
+            let _ = stop.changed().await;
+        };
+        let draining_flag = draining.clone();
+        accept_loop(primary.listener, primary.shared, common, async move {
+            stopped.await;
+            draining_flag.store(true, Ordering::Release);
+        })
+        .await;
         draining.store(true, Ordering::Release);
-        drop(listener);
-        tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
-        if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
-            tracing::warn!("drain timeout passed; remaining connections are closed");
-        }
+        let _ = tokio::task::spawn_blocking(move || {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
         if let Some(task) = admin_task {
             task.abort();
         }
-        drop(shared);
         if let Some(analysis) = analysis.and_then(|a| Arc::try_unwrap(a).ok()) {
             // Commits what is queued; blocking work, so off the runtime's threads.
             let _ = tokio::task::spawn_blocking(move || analysis.finish()).await;
@@ -261,8 +272,92 @@ impl Gateway {
     }
 }
 
-async fn bind(addr: SocketAddr) -> Result<TcpListener, GatewayError> {
-    TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr, source })
+/// A worker thread: its own single-threaded runtime and accept loop.
+fn run_worker_thread(
+    worker: Worker<std::net::TcpListener>,
+    common: Arc<Common>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("gateway worker could not start its runtime: {err}");
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        match TcpListener::from_std(worker.listener) {
+            Ok(listener) => {
+                accept_loop(listener, worker.shared, common, async move {
+                    let _ = stop.changed().await;
+                })
+                .await
+            }
+            Err(err) => tracing::error!("gateway worker could not use its socket: {err}"),
+        }
+    });
+}
+
+/// Accepts until `stop` completes, then drains this worker's connections.
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    common: Arc<Common>,
+    stop: impl Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(err) => {
+                        // Out of file descriptors and the like: pause instead of spinning.
+                        tracing::warn!("accept failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = common.connections.clone().try_acquire_owned() else {
+                    common.metrics.connection_error(ConnectionErrorKind::at_capacity);
+                    drop(stream);
+                    continue;
+                };
+                common.metrics.connections_total.inc();
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                let common = common.clone();
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    common.metrics.connections_open.inc();
+                    serve_connection(stream, peer, &common, watcher, shared).await;
+                    common.metrics.connections_open.dec();
+                    drop(permit);
+                });
+            }
+        }
+    }
+    drop(listener);
+    let drain = common.drain;
+    tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
+    if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+        tracing::warn!("drain timeout passed; remaining connections are closed");
+    }
+}
+
+/// A listening socket that other workers can share (`SO_REUSEPORT`).
+fn bind_shared(addr: SocketAddr) -> Result<TcpListener, GatewayError> {
+    let bind = || -> std::io::Result<TcpListener> {
+        let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        #[cfg(unix)]
+        socket.set_reuseport(true)?;
+        socket.bind(addr)?;
+        socket.listen(1024)
+    };
+    bind().map_err(|source| GatewayError::Bind { addr, source })
 }
 
 fn http_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
@@ -311,19 +406,18 @@ fn upstream_client(
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
-    tls: Option<TlsAcceptor>,
-    handshake_timeout: Duration,
-    http: &auto::Builder<TokioExecutor>,
+    common: &Common,
     watcher: hyper_util::server::graceful::Watcher,
     shared: Arc<Shared>,
 ) {
+    let (http, handshake_timeout) = (&common.http, common.handshake_timeout);
     let service = {
         let shared = shared.clone();
         service_fn(move |request: Request<Incoming>| proxy::serve(shared.clone(), peer, request))
     };
     // `handshake_timeout` (= timeouts.request_headers) also bounds the wait for the first
     // bytes of a request, which hyper's own header timer does not cover (io.rs).
-    let result = match tls {
+    let result = match common.tls.clone() {
         None => {
             let stream = FirstBytesDeadline::new(stream, handshake_timeout);
             let connection = http.serve_connection_with_upgrades(TokioIo::new(stream), service);
@@ -378,7 +472,7 @@ fn classify_connection_error(err: &(dyn std::error::Error + 'static)) -> Connect
 }
 
 struct AdminState {
-    shared: Arc<Shared>,
+    metrics: Arc<Metrics>,
     analysis: Option<Arc<Analysis>>,
     limiter: Option<Arc<RateLimiter>>,
     draining: Arc<AtomicBool>,
@@ -402,7 +496,7 @@ async fn serve_admin(listener: TcpListener, state: Arc<AdminState>) {
 }
 
 fn admin_response(state: &AdminState, path: &str) -> Response<Full<Bytes>> {
-    let metrics = &state.shared.metrics;
+    let metrics = &state.metrics;
     let (status, content_type, body) = match path {
         "/metrics" => {
             if let Some(analysis) = &state.analysis {

@@ -20,33 +20,25 @@ fn policy(text: &str) -> RateLimitPolicyConfig {
     toml::from_str(text).unwrap()
 }
 
-/// 8 clients on keep-alive connections, together far faster than the limit, for 2 s: the
-/// gateway admits `burst + rate × elapsed` within 1%.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn eight_concurrent_clients_get_the_configured_rate_within_one_percent() {
-    const RATE: f64 = 200.0;
-    let gateway = gateway(&format!("http://{}", static_upstream("ok").await), |config| {
-        config.rate_limits = vec![policy(
-            r#"name = "shared"
-key = "header:x-tenant"
-limits = [{ rate = "200/s", burst = 1 }]"#,
-        )];
-    })
-    .await;
+/// Runs 8 clients on keep-alive connections, each sending `per_client` requests (or until
+/// `until`) as fast as it can; returns (admitted, refused, seconds from first to last send).
+async fn hammer(addr: std::net::SocketAddr, per_client: usize, until: Option<Instant>) -> (u64, u64, f64) {
     let admitted = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let until = started + Duration::from_secs(2);
     let mut clients = Vec::new();
     for _ in 0..8 {
-        let (admitted, refused, addr) = (admitted.clone(), refused.clone(), gateway.addr);
+        let (admitted, refused) = (admitted.clone(), refused.clone());
         clients.push(tokio::spawn(async move {
             let stream = TcpStream::connect(addr).await.unwrap();
             let (mut sender, connection) =
                 hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
             tokio::spawn(connection);
             let mut last_sent = started;
-            while Instant::now() < until {
+            for _ in 0..per_client {
+                if until.is_some_and(|until| Instant::now() >= until) {
+                    break;
+                }
                 last_sent = Instant::now();
                 let request =
                     Request::get("/x").header("host", "t").header("x-tenant", "acme").body(empty()).unwrap();
@@ -66,17 +58,48 @@ limits = [{ rate = "200/s", burst = 1 }]"#,
     for client in clients {
         last_sent = last_sent.max(client.await.unwrap());
     }
-    let elapsed = last_sent.duration_since(started).as_secs_f64();
-    let expected = 1.0 + RATE * elapsed;
-    let admitted = admitted.load(Ordering::Relaxed) as f64;
-    let refused = refused.load(Ordering::Relaxed);
-    assert!(refused > admitted as u64, "the clients must outpace the limit ({refused} refused)");
-    let error = (admitted - expected).abs() / expected;
-    assert!(
-        error <= 0.01,
-        "admitted {admitted}, expected {expected:.1} over {elapsed:.3} s: {:.2}% off",
-        error * 100.0
-    );
+    (
+        admitted.load(Ordering::Relaxed),
+        refused.load(Ordering::Relaxed),
+        last_sent.duration_since(started).as_secs_f64(),
+    )
+}
+
+fn shared_tenant_limit(limit: &str) -> RateLimitPolicyConfig {
+    policy(&format!("name = \"shared\"\nkey = \"header:x-tenant\"\nlimits = [{limit}]"))
+}
+
+/// 8 concurrent clients, 1,600 requests against a quota of 1,000 per hour: the gateway
+/// admits the quota (plus what the hour's rate earns meanwhile) within 1%. A limiter that
+/// reads and writes its state in two steps lets several times the quota through here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_concurrent_clients_get_the_configured_quota_within_one_percent() {
+    let gateway = gateway(&format!("http://{}", static_upstream("ok").await), |config| {
+        config.rate_limits = vec![shared_tenant_limit("\"1000/h\"")];
+    })
+    .await;
+    let (admitted, refused, elapsed) = hammer(gateway.addr, 200, None).await;
+    let expected = 1000.0 + elapsed * 1000.0 / 3600.0;
+    let error = (admitted as f64 - expected).abs() / expected;
+    assert!(error <= 0.01, "admitted {admitted}, expected {expected:.1}: {:.2}% off", error * 100.0);
+    assert_eq!(admitted + refused, 1600);
+    gateway.stop().await;
+}
+
+/// The same clients for 2 s at a sustained 200/s: never more than `burst + rate × elapsed`
+/// (+1%). (Fewer is possible when the busy machine pauses all clients, so the exact rate
+/// is asserted with a simulated clock in the limiter's own tests.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_concurrent_clients_never_exceed_the_sustained_rate() {
+    let gateway = gateway(&format!("http://{}", static_upstream("ok").await), |config| {
+        config.rate_limits = vec![shared_tenant_limit("{ rate = \"200/s\", burst = 20 }")];
+    })
+    .await;
+    let until = Instant::now() + Duration::from_secs(2);
+    let (admitted, refused, elapsed) = hammer(gateway.addr, usize::MAX, Some(until)).await;
+    let bound = (20.0 + 200.0 * elapsed) * 1.01;
+    assert!(refused > 0, "the clients must outpace the limit");
+    assert!((admitted as f64) <= bound, "admitted {admitted} > {bound:.1} over {elapsed:.3} s");
     gateway.stop().await;
 }
 
