@@ -115,7 +115,7 @@ async fn proxy(
     let number = shared.ids.next();
     let request_id = match request.headers().get(&X_REQUEST_ID) {
         Some(value) if usable_request_id(value) => value.clone(),
-        _ => HeaderValue::from_str(&format!("{number:032x}")).unwrap_or(HeaderValue::from_static("-")),
+        _ => request_id_value(number),
     };
     let upgrade = request.version() <= Version::HTTP_11 && is_upgrade_request(request.headers());
     let client_upgrade = upgrade.then(|| hyper::upgrade::on(&mut request));
@@ -124,7 +124,8 @@ async fn proxy(
         true => forwarded_client(&head.headers).unwrap_or(peer.ip()),
         false => peer.ip(),
     };
-    let authority = request_authority(&head);
+    let authority_field = request_authority(&head);
+    let authority = lowercase(authority_field.to_str().unwrap_or(""));
     let host = host_without_port(&authority);
     let uri = head.uri.clone();
     let path = uri.path();
@@ -169,7 +170,18 @@ async fn proxy(
     } else {
         head.headers.remove(header::HOST);
     }
-    let path_and_query = route.upstream_path_and_query(path, uri.query());
+    // The client's path and query go upstream as they are unless the route rewrites them
+    // (no re-parse on the common path).
+    let path_and_query = match (route.rewrites_path(), uri.path_and_query()) {
+        (false, Some(original)) => original.clone(),
+        _ => match http::uri::PathAndQuery::try_from(route.upstream_path_and_query(path, uri.query())) {
+            Ok(rewritten) => rewritten,
+            Err(err) => {
+                return call
+                    .upstream_failed(UpstreamErrorKind::protocol, &format!("bad upstream path: {err}"));
+            }
+        },
+    };
     head.uri = match Uri::builder()
         .scheme(route.upstream.scheme.clone())
         .authority(route.upstream.authority.clone())
@@ -380,15 +392,33 @@ fn problem_response(status: StatusCode, request_id: &HeaderValue, body: Bytes) -
 }
 
 /// `host[:port]` as the client addressed it: the URI authority (HTTP/2, absolute form)
-/// or the `Host` field, lowercased.
-fn request_authority(head: &Parts) -> String {
-    let text = head
-        .uri
-        .authority()
-        .map(|a| a.as_str())
-        .or_else(|| head.headers.get(header::HOST).and_then(|h| h.to_str().ok()))
-        .unwrap_or("");
-    text.to_ascii_lowercase()
+/// or the `Host` field. A cheap copy (the field's bytes are shared), so that the head can
+/// be changed while the text is in use.
+fn request_authority(head: &Parts) -> HeaderValue {
+    match head.uri.authority() {
+        Some(authority) => HeaderValue::from_str(authority.as_str()).unwrap_or(HeaderValue::from_static("")),
+        None => head.headers.get(header::HOST).cloned().unwrap_or(HeaderValue::from_static("")),
+    }
+}
+
+/// Lowercase, copied only when it is not lowercase already.
+fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// 32 lowercase hex digits, without going through a formatted `String`.
+fn request_id_value(number: u128) -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 32];
+    for (index, digit) in digits.iter_mut().enumerate() {
+        let shift = 4 * (31 - index);
+        *digit = HEX[((number >> shift) & 0xf) as usize];
+    }
+    HeaderValue::from_bytes(&digits).unwrap_or(HeaderValue::from_static("-"))
 }
 
 /// `example.com:8080` → `example.com`; `[::1]:80` → `[::1]`.

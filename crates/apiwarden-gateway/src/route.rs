@@ -102,6 +102,12 @@ impl Route {
         }
     }
 
+    /// True when the upstream path differs from the client's (prefix stripped or a base
+    /// path added).
+    pub fn rewrites_path(&self) -> bool {
+        self.strip_prefix || !self.upstream.base_path.is_empty()
+    }
+
     /// The path (and query) to send upstream.
     pub fn upstream_path_and_query(&self, path: &str, query: Option<&str>) -> String {
         let mut path = if self.strip_prefix { path.get(self.prefix.len()..).unwrap_or(path) } else { path };

@@ -54,9 +54,10 @@ pub fn run(cli: &Cli, args: &GatewayArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let options = GatewayOptions { default_store: cli.db.clone(), inspector };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The gateway runs one event loop per worker thread (`gateway.workers`); the first is
+    // this thread's, the others start their own.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .thread_name("apiwarden-gateway")
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
