@@ -39,14 +39,16 @@
 #
 # Knobs (environment, or the flags in --help): DURATION=10 (s per closed-loop run),
 # ROUNDS=3, CONNECTIONS=50 (wrk), WRK_THREADS=1, RATE=1000 (req/s, open loop),
-# LAT_DURATION=DURATION, LAT_ROUNDS=ROUNDS, LAT_CONNECTIONS=16, OHA_THREADS (oha's --worker-threads; default
-# oha's own), WARMUP=2 (s per target and workload before round 1; 0: none), LATENCY=0
+# LAT_DURATION=DURATION, LAT_ROUNDS=ROUNDS, LAT_CONNECTIONS=16, OHA_THREADS (oha's
+# --worker-threads; default oha's own), WARMUP=2 (s per target and workload before round
+# 1; 0: none), SETTLE_MAX=15 (s to wait for the gateway to go idle after a run), LATENCY=0
 # (skip the open-loop part), THROUGHPUT=0 (skip the closed-loop part), TARGETS, WORKLOADS,
 # OUT (default $CARGO_TARGET_DIR/bench-gateway/<UTC time>), APIWARDEN_BIN (default: build
 # with `cargo build --release -p apiwarden` and use target/release/apiwarden), SKIP_BUILD=1
 # (use the existing release binary), PORT_UPSTREAM=18080, PORT_NGINX=18081,
 # PORT_PLAIN=18082, PORT_PLAIN_ADMIN=18092, PORT_FULL=18083, PORT_FULL_ADMIN=18093,
-# BENCH_TMP=/tmp, KEEP_WORK=1 (keep the temp dir: configs, logs, capture store).
+# BENCH_TMP=/tmp, KEEP_WORK=1 (keep the temp dir: configs, logs, capture store),
+# PLAIN_CONFIG, FULL_CONFIG (other gateway config templates, same @...@ placeholders).
 #
 # Tools: nginx (nginx-light), wrk, curl and jq are installed with apt-get when missing (as
 # root, or through sudo); oha (open loop) is taken from OHA, PATH or
@@ -55,7 +57,7 @@
 # every started process is stopped on exit (Ctrl-C included), temp files live under one
 # `mktemp -d`. Output: the markdown report on stdout and in OUT/report.md, per-run rows in
 # OUT/throughput.tsv and OUT/latency.tsv, medians, ratios and floors in OUT/summary.json,
-# raw wrk/oha output and apiwarden metrics in OUT/raw/.
+# raw wrk/oha output, apiwarden metrics and logs in OUT/raw/, the configs used in OUT/configs/.
 
 set -euo pipefail
 
@@ -100,6 +102,8 @@ PORT_FULL=${PORT_FULL:-18083}
 PORT_FULL_ADMIN=${PORT_FULL_ADMIN:-18093}
 BENCH_TMP=${BENCH_TMP:-${TMPDIR:-/tmp}}
 SETTLE_MAX=${SETTLE_MAX:-15}
+PLAIN_CONFIG=${PLAIN_CONFIG:-$HERE/apiwarden-plain.toml}
+FULL_CONFIG=${FULL_CONFIG:-$HERE/apiwarden-full.toml}
 LAT_DURATION_SET=${LAT_DURATION:-}
 LAT_ROUNDS_SET=${LAT_ROUNDS:-}
 
@@ -134,13 +138,14 @@ for knob in DURATION ROUNDS LAT_ROUNDS RATE CONNECTIONS WRK_THREADS LAT_CONNECTI
     PORT_UPSTREAM PORT_NGINX PORT_PLAIN PORT_PLAIN_ADMIN PORT_FULL PORT_FULL_ADMIN; do
     [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a whole number, not '${!knob}'"
 done
-[ "$DURATION" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$RATE" -ge 1 ] && [ "$LAT_DURATION" -ge 1 ] &&
-    [ "$LAT_ROUNDS" -ge 1 ] || die "DURATION, ROUNDS, RATE, LAT_DURATION and LAT_ROUNDS must be at least 1"
+for knob in DURATION ROUNDS LAT_ROUNDS RATE LAT_DURATION CONNECTIONS WRK_THREADS LAT_CONNECTIONS; do
+    [ "${!knob}" -ge 1 ] || die "$knob must be at least 1"
+done
 [ -z "$OHA_THREADS" ] || [[ $OHA_THREADS =~ ^[1-9][0-9]*$ ]] || die "OHA_THREADS must be a positive number"
 
 IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
 IFS=, read -r -a WORKLOAD_LIST <<<"$WORKLOADS"
-[ ${#TARGET_LIST[@]} -gt 0 ] && [ ${#WORKLOAD_LIST[@]} -gt 0 ] || die "TARGETS and WORKLOADS must not be empty"
+if [ ${#TARGET_LIST[@]} -eq 0 ] || [ ${#WORKLOAD_LIST[@]} -eq 0 ]; then die "TARGETS and WORKLOADS must not be empty"; fi
 for t in "${TARGET_LIST[@]}"; do
     case $t in direct | nginx | apiwarden-plain | apiwarden-full) ;; *) die "unknown target '$t' (direct, nginx, apiwarden-plain, apiwarden-full)" ;; esac
 done
@@ -244,7 +249,7 @@ trap 'log "terminated"; exit 143' TERM
 if [ -z "$OUT" ]; then
     OUT=$TARGET_DIR/bench-gateway/$(date -u +%Y%m%dT%H%M%SZ)
 fi
-mkdir -p "$OUT/raw"
+mkdir -p "$OUT/raw" "$OUT/configs"
 OUT=$(cd "$OUT" && pwd)
 
 # ---------------------------------------------------------------- apiwarden binary
@@ -257,7 +262,7 @@ if [ "$NEED_APIWARDEN" = 1 ]; then
     if [ -n "$APIWARDEN_BIN" ]; then
         [ -x "$APIWARDEN_BIN" ] || die "APIWARDEN_BIN=$APIWARDEN_BIN is not an executable"
         src=$APIWARDEN_BIN
-        APIWARDEN_DESC="$APIWARDEN_BIN (given; built $(date -u -r "$src" +%Y-%m-%dT%H:%M:%SZ)); repository at $REV"
+        APIWARDEN_DESC="given as $APIWARDEN_BIN, built $(date -u -r "$src" +%Y-%m-%dT%H:%M:%SZ)"
     else
         if [ "${SKIP_BUILD:-0}" != 1 ]; then
             log "building the release binary in $TARGET_DIR (cargo build --release -p apiwarden)"
@@ -265,7 +270,7 @@ if [ "$NEED_APIWARDEN" = 1 ]; then
         fi
         src=$TARGET_DIR/release/apiwarden
         [ -x "$src" ] || die "$src not found (build it, or set APIWARDEN_BIN)"
-        APIWARDEN_DESC="built $(date -u -r "$src" +%Y-%m-%dT%H:%M:%SZ) from $REV"
+        APIWARDEN_DESC="$src, built $(date -u -r "$src" +%Y-%m-%dT%H:%M:%SZ)"
     fi
     # A private copy: a concurrent build in a shared target dir must not swap the binary.
     cp "$src" "$WORK/apiwarden"
@@ -342,9 +347,10 @@ start_nginx() {
     chmod 755 "$prefix"
     sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" -e "s|@UPSTREAM_PORT@|$PORT_UPSTREAM|g" \
         "$template" >"$prefix/nginx.conf"
-    "$NGINX" -t -q -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" 2>>"$prefix/error.log" ||
-        { cat "$prefix/error.log" >&2; die "nginx rejected $prefix/nginx.conf (from $template)"; }
-    "$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" </dev/null >>"$prefix/error.log" 2>&1 &
+    cp "$prefix/nginx.conf" "$OUT/configs/nginx-$name.conf"
+    "$NGINX" -t -q -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$prefix/output.log" 2>&1 ||
+        { cat "$prefix/output.log" >&2; die "nginx rejected $prefix/nginx.conf (from $template)"; }
+    "$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" </dev/null >>"$prefix/output.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
     wait_ready "http://127.0.0.1:$port/" "$pid" "$prefix/error.log" "nginx ($name)"
@@ -364,6 +370,7 @@ start_apiwarden() {
     sed -e "s|@LISTEN@|127.0.0.1:$port|g" -e "s|@ADMIN_LISTEN@|127.0.0.1:$admin|g" \
         -e "s|@UPSTREAM@|http://127.0.0.1:$PORT_UPSTREAM|g" -e "s|@STORE@|$WORK/$target.db|g" \
         "$template" >"$config"
+    cp "$config" "$OUT/configs/"
     (cd "$WORK" && exec "$APIWARDEN" gateway --config "$config") </dev/null >"$WORK/$target.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
@@ -386,8 +393,8 @@ cpu_ticks() {
 CLK_TCK=$(getconf CLK_TCK)
 # machine_stat: "busy total steal" jiffies of all CPUs, from /proc/stat.
 machine_stat() {
-    local cpu user nice system idle iowait irq softirq steal rest
-    read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+    local user nice system idle iowait irq softirq steal rest
+    read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
     echo "$((user + nice + system + irq + softirq)) $((user + nice + system + idle + iowait + irq + softirq + steal)) $steal"
 }
 
@@ -423,16 +430,17 @@ if has_target nginx; then
     start_nginx proxy "$HERE/proxy.nginx.conf" "$PORT_NGINX"
     PROXY_PIDS[nginx]=$NGINX_STARTED
 fi
-has_target apiwarden-plain && start_apiwarden apiwarden-plain "$HERE/apiwarden-plain.toml" "$PORT_PLAIN" "$PORT_PLAIN_ADMIN"
-has_target apiwarden-full && start_apiwarden apiwarden-full "$HERE/apiwarden-full.toml" "$PORT_FULL" "$PORT_FULL_ADMIN"
+has_target apiwarden-plain && start_apiwarden apiwarden-plain "$PLAIN_CONFIG" "$PORT_PLAIN" "$PORT_PLAIN_ADMIN"
+has_target apiwarden-full && start_apiwarden apiwarden-full "$FULL_CONFIG" "$PORT_FULL" "$PORT_FULL_ADMIN"
 
 # Sanity checks through every target: the right status and answer for each workload, the
 # POST body forwarded whole, and the connection still usable after a POST.
 for target in "${TARGET_LIST[@]}"; do
     base=${BASE[$target]}
     got=$(curl -sS --max-time 5 -o "$WORK/check.body" -w '%{http_code}' "$base/api/items/42") || die "$target: GET failed"
-    [ "$got" = 200 ] && jq -e '.id == 42' "$WORK/check.body" >/dev/null ||
+    if [ "$got" != 200 ] || ! jq -e '.id == 42' "$WORK/check.body" >/dev/null 2>&1; then
         die "$target: GET /api/items/42 answered $got: $(head -c 300 "$WORK/check.body")"
+    fi
     # (-H 'Expect:': curl would send 'Expect: 100-continue' for a body over 1 KB; wrk and oha do not.)
     got=$(curl -sS --max-time 5 -H 'Expect:' -H 'content-type: application/json' --data-binary "@$BODY" \
         "$base/__bench/received") || die "$target: POST failed"
@@ -475,6 +483,7 @@ run_oha() {
     LOADGEN=$!
     wait "$LOADGEN" || { cat "$outfile.log" >&2; die "oha failed against $target ($workload)"; }
     LOADGEN=""
+    [ -s "$outfile.log" ] || rm -f "$outfile.log"
 }
 
 # rotated ROUND: the targets in this round's order (rotated by one each round).
@@ -609,8 +618,9 @@ if [ "$LATENCY" = 1 ]; then
                 # (tab is IFS white space, so empty fields would merge: split on \x1f instead)
                 IFS=$'\x1f' read -r -a f <<<"${row//$'\t'/$'\x1f'}"
                 log "latency $tag: ${f[4]} req/s achieved, p50 ${f[8]} ms, p99 ${f[10]} ms, p99.9 ${f[11]} ms, success ${f[6]}"
-                [ "${f[7]}" = 0 ] && [ "${f[6]}" = 1 ] ||
+                if [ "${f[7]}" != 0 ] || [ "${f[6]}" != 1 ]; then
                     log "warning: $tag: success rate ${f[6]}, ${f[7]} answers other than ${WL_STATUS[$workload]} (see $OUT/raw/oha-$tag.json)"
+                fi
                 awk -v a="${f[4]}" -v r="$RATE" 'BEGIN { exit !(a < 0.95 * r) }' &&
                     log "warning: $tag reached ${f[4]} of $RATE req/s: RATE is not below saturation"
             done
@@ -716,7 +726,8 @@ report() {
         "- repository: \(.repository); apiwarden: \(.versions.apiwarden)\(.versions.apiwarden_binary | if . == "" then "" else " (\(.))" end)",
         "- tools: \(.versions.nginx) (upstream and NGINX target, 1 worker each), \(.versions.wrk), \(.versions.oha)",
         "- workloads: get = GET /api/items/42 (93-byte JSON answer); post = POST /api/orders with a \(.settings.post_body_bytes)-byte JSON order (84-byte JSON 201 answer)",
-        "- closed loop: wrk -t1 -c\(.settings.connections) -d\(.settings.duration_s)s per target and workload, \(.settings.rounds) round(s) interleaved; medians. Open loop: oha -q \(.settings.rate) --latency-correction -c\(.settings.latency_connections) -z \(.settings.latency_duration_s)s per target and workload, \(.settings.latency_rounds) round(s) interleaved; medians"' "$s"
+        "- closed loop: wrk -t1 -c\(.settings.connections) -d\(.settings.duration_s)s per target and workload, \(.settings.rounds) round(s) interleaved; medians. Open loop: oha -q \(.settings.rate) --latency-correction -c\(.settings.latency_connections) -z \(.settings.latency_duration_s)s per target and workload, \(.settings.latency_rounds) round(s) interleaved; medians",
+        "- each column is its own median over the rounds; the ratios and added latencies are taken within a round (same machine conditions), then their median"' "$s"
     if [ "$THROUGHPUT" = 1 ]; then
         echo
         echo "### Throughput (closed loop) and requests per CPU-second of the proxy process"
@@ -740,5 +751,8 @@ report() {
     echo
     echo "Raw data: $OUT (throughput.tsv, latency.tsv, summary.json, raw/)."
 }
+for target in apiwarden-plain apiwarden-full; do
+    [ ! -f "$WORK/$target.log" ] || cp "$WORK/$target.log" "$OUT/raw/"
+done
 report | tee "$OUT/report.md"
 log "done: $OUT"
