@@ -441,7 +441,7 @@ fn captured_request(head: &Parts, scheme: &str, authority: &str) -> HttpRequest 
         host,
         path: head.uri.path().to_owned(),
         query: head.uri.query().map(str::to_owned),
-        http_version: Some(format!("{:?}", head.version)),
+        http_version: Some(version_text(head.version).to_owned()),
         headers: header_list(&head.headers),
         body: Default::default(),
     }
@@ -461,6 +461,16 @@ fn client_body_failed(err: &(dyn std::error::Error + 'static)) -> bool {
         cause = current.source();
     }
     false
+}
+
+fn version_text(version: Version) -> &'static str {
+    match version {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2.0",
+        Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
+    }
 }
 
 /// The error and its causes on one line, for logs.

@@ -7,5 +7,6 @@ pub mod pipeline;
 pub mod source;
 
 pub use pipeline::{
-    CallsReport, FileReport, IngestConfig, IngestError, IngestReport, Ingestor, NoProgress, Progress,
+    CallsReport, FileReport, IngestConfig, IngestError, IngestReport, Ingestor, LiveBatch, NoProgress,
+    Progress,
 };

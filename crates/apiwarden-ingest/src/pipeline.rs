@@ -138,6 +138,28 @@ impl IngestReport {
     }
 }
 
+/// Calls of a live source observed but not committed yet ([`Ingestor::observe_live`]).
+#[derive(Default)]
+pub struct LiveBatch {
+    state: InventoryState,
+    ids: Vec<CallId>,
+    report: CallsReport,
+}
+
+impl LiveBatch {
+    /// Calls observed since the last commit.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// A live batch folds identifier-like paths every this many calls.
+const FOLD_EVERY: usize = 2048;
+
 /// What [`Ingestor::ingest_calls`] did with one batch.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CallsReport {
@@ -426,27 +448,41 @@ impl<'a> Ingestor<'a> {
     pub fn ingest_calls(&mut self, calls: &[ApiCall]) -> Result<CallsReport, IngestError> {
         let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
         let known = self.store.known_calls(&ids)?;
-        let mut state = InventoryState::default();
-        let mut report = CallsReport::default();
-        let mut new_ids = Vec::with_capacity(calls.len());
-        let mut batch_seen = HashSet::with_capacity(calls.len());
+        let mut batch = LiveBatch::default();
         for call in calls {
-            if known.contains(&call.id) || !batch_seen.insert(call.id) {
-                report.calls_duplicate += 1;
+            if known.contains(&call.id) || batch.ids.contains(&call.id) {
+                batch.report.calls_duplicate += 1;
                 continue;
             }
-            new_ids.push(call.id);
-            if self.observer.ignore_reason(call).is_some() {
-                report.calls_ignored += 1;
-                continue;
-            }
-            let decoded = DecodedCall::new(call, &self.registry, &self.config.decode);
-            let _ = self.observer.observe_call(&decoded, &mut state);
-            report.calls_new += 1;
+            self.observe_live(&mut batch, call);
         }
+        self.commit_live(batch)
+    }
+
+    /// Observes one call of a live source into `batch`, without touching the store, so a
+    /// source can spread the analysis work evenly and commit now and then. The caller
+    /// guarantees the call ids are new (the gateway mints them).
+    pub fn observe_live(&self, batch: &mut LiveBatch, call: &ApiCall) {
+        batch.ids.push(call.id);
+        if self.observer.ignore_reason(call).is_some() {
+            batch.report.calls_ignored += 1;
+            return;
+        }
+        let decoded = DecodedCall::new(call, &self.registry, &self.config.decode);
+        let _ = self.observer.observe_call(&decoded, &mut batch.state);
+        batch.report.calls_new += 1;
+        // Folding keeps the state bounded between commits, as the file pipeline does per chunk.
+        if batch.ids.len().is_multiple_of(FOLD_EVERY) {
+            batch.state.collapse();
+        }
+    }
+
+    /// Commits what `batch` observed, with its call ids, in one transaction.
+    pub fn commit_live(&mut self, batch: LiveBatch) -> Result<CallsReport, IngestError> {
+        let LiveBatch { mut state, ids, mut report } = batch;
         state.collapse();
         report.hosts = state.hosts.keys().cloned().collect();
-        self.commit(&new_ids, state)?;
+        self.commit(&ids, state)?;
         Ok(report)
     }
 
