@@ -114,7 +114,8 @@ fn append_list(headers: &mut HeaderMap, name: &HeaderName, item: &str) {
         }
     }
     combined.push_str(item);
-    if let Ok(value) = HeaderValue::from_str(&combined) {
+    // The string's buffer becomes the value without another copy.
+    if let Ok(value) = HeaderValue::from_maybe_shared(bytes::Bytes::from(combined)) {
         headers.insert(name.clone(), value);
     }
 }

@@ -127,7 +127,7 @@ async fn proxy(
     let authority_field = request_authority(&head);
     let authority = lowercase(authority_field.to_str().unwrap_or(""));
     let host = host_without_port(&authority);
-    let uri = head.uri.clone();
+    let uri = &head.uri;
     let path = uri.path();
 
     let Some(route) = shared.routes.find(host, path) else {

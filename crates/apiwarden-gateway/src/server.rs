@@ -368,6 +368,9 @@ fn http_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
         .header_read_timeout(config.timeouts.request_headers)
         .max_buf_size(config.limits.max_header_bytes)
         .max_headers(config.limits.max_headers)
+        // One flattened write per response instead of a vectored write: API messages are
+        // small, and this measured ~5% less CPU per call (BENCHMARKS.md).
+        .writev(false)
         .keep_alive(true);
     builder
         .http2()
@@ -399,6 +402,7 @@ fn upstream_client(
         .timer(TokioTimer::new())
         .pool_idle_timeout(config.timeouts.upstream_idle)
         .pool_max_idle_per_host(1024)
+        .http1_writev(false)
         .http2_only(route.protocol == UpstreamProtocol::Http2);
     Ok(client.build(connector))
 }

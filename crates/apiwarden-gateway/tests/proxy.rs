@@ -410,3 +410,86 @@ async fn graceful_shutdown_drains_in_flight_calls() {
 async fn get_owned(url: String) -> (u16, HeaderMap, Bytes) {
     get(&url).await
 }
+
+/// An `https` upstream whose certificate is signed by the route's `upstream_ca`, over
+/// HTTP/1.1 and over HTTP/2 chosen by ALPN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_upstreams_are_verified_against_the_configured_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let ca_path = dir.path().join("upstream-ca.pem");
+    std::fs::write(&ca_path, certified.cert.pem()).unwrap();
+    let key = rustls_pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let mut server =
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![certified.cert.der().clone()], key)
+            .unwrap();
+    server.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else { return };
+                let service =
+                    hyper::service::service_fn(|request: Request<hyper::body::Incoming>| async move {
+                        let reply = format!("tls {:?}", request.version());
+                        Ok::<_, std::convert::Infallible>(Response::new(full(reply)))
+                    });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+
+    for (protocol, expected) in
+        [(UpstreamProtocol::Http1, "tls HTTP/1.1"), (UpstreamProtocol::Http2, "tls HTTP/2.0")]
+    {
+        let ca = ca_path.clone();
+        let gateway = gateway(&format!("https://localhost:{port}"), move |config| {
+            config.routes[0].upstream_ca = Some(ca);
+            config.routes[0].upstream_protocol = protocol;
+        })
+        .await;
+        let (status, _, body) = get(&gateway.url("/x")).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(&body[..], expected.as_bytes());
+        gateway.stop().await;
+    }
+
+    // Without the CA, the upstream's certificate is not trusted: 502, never a silent pass.
+    let gateway = gateway(&format!("https://localhost:{port}"), |_| {}).await;
+    let (status, _, body) = get(&gateway.url("/x")).await;
+    assert_eq!(status, 502);
+    assert_eq!(problem(&body)["type"], "urn:apiwarden:problem:upstream-unavailable");
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_listener_answers_health_readiness_and_metrics() {
+    let gateway = gateway(&format!("http://{}", static_upstream("ok").await), |_| {}).await;
+    get(&gateway.url("/")).await;
+    let (status, _, body) = get(&format!("http://{}/healthz", gateway.admin)).await;
+    assert_eq!((status, &body[..]), (200, &br#"{"status":"ok"}"#[..]));
+    let (status, _, body) = get(&format!("http://{}/readyz", gateway.admin)).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let metrics = gateway.metrics().await;
+    for name in [
+        "apiwarden_gateway_requests_total{route=\"default\",status=\"2xx\"} 1",
+        "apiwarden_gateway_request_duration_seconds_count{route=\"default\"} 1",
+        "apiwarden_gateway_capture_dropped_total 0",
+        "apiwarden_gateway_capture_queue_depth 0",
+    ] {
+        assert!(metrics.contains(name), "missing {name} in\n{metrics}");
+    }
+    let (status, _, _) = get(&format!("http://{}/nope", gateway.admin)).await;
+    assert_eq!(status, 404);
+    gateway.stop().await;
+}

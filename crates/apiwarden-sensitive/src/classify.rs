@@ -1250,10 +1250,10 @@ const PROTOCOL_HEADERS: &[&str] = &[
 ];
 
 /// Headers whose values are protocol tokens with a defined grammar (media types, dates,
-/// lengths, encodings, cache directives, fetch metadata): no built-in type can occur in
-/// them, and they are a fifth of the fields of a typical call. Custom types still see
-/// them. `user-agent`, `referer`, `origin` and `host` are not here: they carry free text
-/// or URLs.
+/// lengths, encodings, cache directives, fetch metadata) or name the server (`Host`,
+/// `Server`): no built-in type can occur in them as personal data, and they are a fifth of
+/// the fields of a typical call. Custom types still see them. `user-agent`, `referer` and
+/// `origin` are not here: they carry free text or URLs.
 fn protocol_header(path: &str) -> bool {
     let name = path.strip_prefix('/').unwrap_or(path);
     let name = name.split('/').next().unwrap_or(name);
