@@ -255,20 +255,32 @@ impl Body for Trickle {
 // ---------------------------------------------------------------------------------------
 // Faulty upstreams
 
+/// A call to `/orders` on a gateway whose default route goes to the faulty `upstream`
+/// gets a 502 problem of `problem_type`, counted as an upstream error of `kind` and a 5xx,
+/// while the healthy route keeps working.
+async fn expect_bad_gateway(upstream: &str, what: &str, problem_type: &str, kind: &str) {
+    let gateway = gateway_with_healthy_route(upstream, |_| {}).await;
+    let response = within(what, get(&gateway.url("/orders"))).await;
+    assert_problem(&response, 502, problem_type);
+    assert_eq!(gateway.metric(&upstream_errors(kind)).await, 1.0);
+    assert_eq!(gateway.metric(&requests("5xx")).await, 1.0);
+    assert_healthy_route(&gateway).await;
+    gateway.stop().await;
+}
+
 /// 1. Nothing listens on the upstream's port: 502 upstream-unavailable, counted as connect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upstream_down_gets_502_unavailable() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead = listener.local_addr().unwrap();
     drop(listener);
-    let gateway = gateway_with_healthy_route(&format!("http://{dead}"), |_| {}).await;
-
-    let response = within("a call to a dead upstream", get(&gateway.url("/orders"))).await;
-    assert_problem(&response, 502, "urn:apiwarden:problem:upstream-unavailable");
-    assert_eq!(gateway.metric(&upstream_errors("connect")).await, 1.0);
-    assert_eq!(gateway.metric(&requests("5xx")).await, 1.0);
-    assert_healthy_route(&gateway).await;
-    gateway.stop().await;
+    expect_bad_gateway(
+        &format!("http://{dead}"),
+        "a call to a dead upstream",
+        "urn:apiwarden:problem:upstream-unavailable",
+        "connect",
+    )
+    .await;
 }
 
 /// 2. The upstream answers after `timeouts.upstream_response`: 504 upstream-timeout,
@@ -308,14 +320,13 @@ async fn invalid_upstream_response_gets_502_invalid() {
         let _ = stream.shutdown().await;
     })
     .await;
-    let gateway = gateway_with_healthy_route(&format!("http://{upstream}"), |_| {}).await;
-
-    let response = within("a call to a garbage upstream", get(&gateway.url("/orders"))).await;
-    assert_problem(&response, 502, "urn:apiwarden:problem:upstream-invalid-response");
-    assert_eq!(gateway.metric(&upstream_errors("protocol")).await, 1.0);
-    assert_eq!(gateway.metric(&requests("5xx")).await, 1.0);
-    assert_healthy_route(&gateway).await;
-    gateway.stop().await;
+    expect_bad_gateway(
+        &format!("http://{upstream}"),
+        "a call to a garbage upstream",
+        "urn:apiwarden:problem:upstream-invalid-response",
+        "protocol",
+    )
+    .await;
 }
 
 /// 4. The upstream reads the request and resets the connection (RST) without answering:
@@ -330,14 +341,13 @@ async fn upstream_reset_before_the_response_gets_502() {
         drop(stream);
     })
     .await;
-    let gateway = gateway_with_healthy_route(&format!("http://{upstream}"), |_| {}).await;
-
-    let response = within("a call to a resetting upstream", get(&gateway.url("/orders"))).await;
-    assert_problem(&response, 502, "urn:apiwarden:problem:upstream-invalid-response");
-    assert_eq!(gateway.metric(&upstream_errors("protocol")).await, 1.0);
-    assert_eq!(gateway.metric(&requests("5xx")).await, 1.0);
-    assert_healthy_route(&gateway).await;
-    gateway.stop().await;
+    expect_bad_gateway(
+        &format!("http://{upstream}"),
+        "a call to a resetting upstream",
+        "urn:apiwarden:problem:upstream-invalid-response",
+        "protocol",
+    )
+    .await;
 }
 
 /// 5. The upstream sends a head promising 100000 bytes, 10 bytes of body, and closes: the

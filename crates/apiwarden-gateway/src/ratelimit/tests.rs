@@ -567,31 +567,30 @@ fn explicitly_enforcing_policies_are_reported_before_inheriting_ones() {
 
 // --- Configuration --------------------------------------------------------------------
 
+/// The example of docs/rate-limiting.md.
+const DOCUMENTED_POLICIES: &str = r#"
+[[gateway.rate_limits]]
+name = "per-client"
+limits = ["20/s", "5000/h"]
+
+[[gateway.rate_limits]]
+name = "login"
+endpoints = ["POST /login", "POST /users/{id}/password"]
+limits = [{ rate = "5/m", burst = 3 }]
+
+[[gateway.rate_limits]]
+name = "per-tenant"
+key = "header:X-Tenant-Id"
+on_missing = "skip"
+routes = ["api"]
+methods = ["POST", "PUT", "DELETE"]
+limits = ["100/s", { rate = "10000/30m", burst = 500 }]
+mode = "monitor"
+"#;
+
 #[test]
 fn the_documented_configuration_parses() {
-    let policies = parse(
-        r#"
-        [[gateway.rate_limits]]
-        name = "per-client"
-        limits = ["20/s", "5000/h"]
-
-        [[gateway.rate_limits]]
-        name = "login"
-        key = "client_ip"
-        endpoints = ["POST /login", "POST /users/{id}/password"]
-        limits = [{ rate = "5/m", burst = 3 }]
-
-        [[gateway.rate_limits]]
-        name = "per-tenant"
-        key = "header:X-Tenant-Id"
-        on_missing = "skip"
-        routes = ["api"]
-        methods = ["POST", "PUT", "DELETE"]
-        limits = ["100/s", { rate = "10000/30m", burst = 500 }]
-        mode = "monitor"
-        "#,
-    )
-    .unwrap();
+    let policies = parse(DOCUMENTED_POLICIES).unwrap();
     assert_eq!(policies.len(), 3);
     let tenant = &policies[2];
     assert_eq!(tenant.key, "header:X-Tenant-Id");
@@ -705,27 +704,7 @@ fn each_configuration_problem_is_one_sentence_naming_the_policy() {
 /// The configuration and the 429 exchange shown in docs/rate-limiting.md.
 #[test]
 fn the_documented_429_exchange_is_what_the_limiter_answers() {
-    let limiter = limiter(
-        r#"
-        [[gateway.rate_limits]]
-        name = "per-client"
-        limits = ["20/s", "5000/h"]
-
-        [[gateway.rate_limits]]
-        name = "login"
-        endpoints = ["POST /login", "POST /users/{id}/password"]
-        limits = [{ rate = "5/m", burst = 3 }]
-
-        [[gateway.rate_limits]]
-        name = "per-tenant"
-        key = "header:X-Tenant-Id"
-        on_missing = "skip"
-        routes = ["api"]
-        methods = ["POST", "PUT", "DELETE"]
-        limits = ["100/s", { rate = "10000/30m", burst = 500 }]
-        mode = "monitor"
-        "#,
-    );
+    let limiter = limiter(DOCUMENTED_POLICIES);
     let login = Call::new().to("api", Method::POST, "/login");
     let t0 = Instant::now();
     assert_eq!(login.admitted(&limiter, t0, 3), 3);
