@@ -42,6 +42,8 @@ pub enum GatewayError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
     Capture(#[from] CaptureError),
+    #[error("cannot start a gateway worker thread: {0}")]
+    Thread(std::io::Error),
 }
 
 /// What the gateway needs besides its configuration section.
@@ -241,7 +243,7 @@ impl Gateway {
             let thread = std::thread::Builder::new()
                 .name(format!("apiwarden-gateway-{}", index + 2))
                 .spawn(move || run_worker_thread(worker, common, stop))
-                .map_err(|source| GatewayError::Bind { addr: SocketAddr::from(([0, 0, 0, 0], 0)), source })?;
+                .map_err(GatewayError::Thread)?;
             threads.push(thread);
         }
         let mut stop = shutdown.subscribe();

@@ -9,13 +9,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "apiwarden",
     version,
     about = "Find every API you really expose, from the traffic it serves.",
-    long_about = "apiwarden builds an API inventory from recorded traffic: every endpoint template \
+    long_about = "apiwarden builds an API inventory from recorded or live (gateway) traffic: every endpoint template \
 (GET /users/{userId}/orders/{orderId}), its parameters, request and response schemas, \
 authentication, status codes and latency, exported as OpenAPI 3.1.\n\n\
 Quick start:\n  apiwarden demo                          # analyse the bundled example shop API\n  \
 apiwarden analyze traffic.har           # inventory of a HAR file, nothing stored\n  \
 apiwarden ingest a.har b.har.gz logs/   # add traffic to the store (apiwarden.db)\n  \
 apiwarden inventory                     # what the store knows\n  \
+apiwarden gateway --upstream http://127.0.0.1:3000   # inline proxy: live traffic into the inventory\n  \
 apiwarden openapi export > api.yaml     # OpenAPI 3.1 of the inventory",
     after_help = "Exit codes: 0 success; 1 error (nothing or not everything could be done); \
 2 invalid command line; 3 finished, but some files or entries were skipped (see the report)."
@@ -37,7 +38,8 @@ pub struct Cli {
     pub verbose: u8,
 
     /// Configuration file (TOML). Its `[sensitive]` section switches data types off, adds
-    /// your own types and sets the redaction policy (docs/sensitive-data.md).
+    /// your own types and sets the redaction policy (docs/sensitive-data.md); its
+    /// `[gateway]` section sets up the gateway (docs/gateway.md).
     #[arg(long, global = true, env = "APIWARDEN_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
