@@ -16,7 +16,7 @@ Quick start:\n  apiwarden demo                          # analyse the bundled ex
 apiwarden analyze traffic.har           # inventory of a HAR file, nothing stored\n  \
 apiwarden ingest a.har b.har.gz logs/   # add traffic to the store (apiwarden.db)\n  \
 apiwarden inventory                     # what the store knows\n  \
-apiwarden gateway --upstream http://127.0.0.1:3000   # inline proxy: live traffic into the inventory\n  \
+apiwarden gateway --upstream URL        # inline proxy feeding the inventory\n  \
 apiwarden openapi export > api.yaml     # OpenAPI 3.1 of the inventory",
     after_help = "Exit codes: 0 success; 1 error (nothing or not everything could be done); \
 2 invalid command line; 3 finished, but some files or entries were skipped (see the report)."
