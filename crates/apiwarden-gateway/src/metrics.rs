@@ -99,6 +99,8 @@ pub struct Metrics {
     pub connections_open: Gauge,
     pub connections_total: Counter,
     pub in_flight: Gauge,
+    /// Calls no route matched (answered 404 by the gateway).
+    pub unrouted: Counter,
     pub capture_queued: Counter,
     pub capture_dropped: Counter,
     pub capture_analyzed: Counter,
@@ -125,6 +127,7 @@ impl Metrics {
             connections_open: Gauge::default(),
             connections_total: Counter::default(),
             in_flight: Gauge::default(),
+            unrouted: Counter::default(),
             capture_queued: Counter::default(),
             capture_dropped: Counter::default(),
             capture_analyzed: Counter::default(),
@@ -163,6 +166,7 @@ impl Metrics {
         );
         registry.register("connections", "Client connections accepted", metrics.connections_total.clone());
         registry.register("in_flight_requests", "Calls being proxied now", metrics.in_flight.clone());
+        registry.register("unrouted", "Calls no route matched (answered 404)", metrics.unrouted.clone());
         registry.register("capture_queued", "Calls queued for analysis", metrics.capture_queued.clone());
         registry.register(
             "capture_dropped",

@@ -360,6 +360,7 @@ impl Call<'_> {
 }
 
 fn no_route(shared: &Shared, request_id: &HeaderValue, host: &str, started: Instant) -> Response<ProxyBody> {
+    shared.metrics.unrouted.inc();
     let detail = format!("no route matches host '{host}' and this path");
     let id = request_id.to_str().unwrap_or("-");
     let body = Problem {

@@ -125,6 +125,7 @@ async fn a_request_without_a_route_gets_a_404_problem() {
     let problem = problem(&body);
     assert_eq!(problem["type"], "urn:apiwarden:problem:no-route");
     assert_eq!(problem["request_id"], headers["x-request-id"].to_str().unwrap());
+    assert_eq!(gateway.metric("apiwarden_gateway_unrouted_total").await, 1.0);
     gateway.stop().await;
 }
 
