@@ -278,7 +278,7 @@ impl Call<'_> {
             "the upstream did not answer within {} ms",
             self.shared.timeouts.upstream_response.as_millis()
         );
-        tracing::warn!(route = %self.route.name, request_id = ?self.request_id, "upstream timed out");
+        tracing::warn!(route = %self.route.name, request_id = self.request_id.to_str().unwrap_or("-"), "upstream timed out");
         self.local(
             StatusCode::GATEWAY_TIMEOUT,
             problem::kind::UPSTREAM_TIMEOUT,
@@ -292,7 +292,7 @@ impl Call<'_> {
     /// The client's request body broke off (client gone or reset): not the upstream's fault.
     fn client_body_failed(self) -> Response<ProxyBody> {
         self.shared.metrics.connection_error(ConnectionErrorKind::other);
-        tracing::debug!(route = %self.route.name, request_id = ?self.request_id, "client request body broke off");
+        tracing::debug!(route = %self.route.name, request_id = self.request_id.to_str().unwrap_or("-"), "client request body broke off");
         let detail = "the request body was not received whole";
         self.local(
             StatusCode::BAD_REQUEST,
@@ -306,7 +306,7 @@ impl Call<'_> {
 
     fn upstream_failed(self, kind: UpstreamErrorKind, reason: &str) -> Response<ProxyBody> {
         self.shared.metrics.upstream_error(&self.route.name, kind);
-        tracing::warn!(route = %self.route.name, request_id = ?self.request_id, "upstream failed: {reason}");
+        tracing::warn!(route = %self.route.name, request_id = self.request_id.to_str().unwrap_or("-"), "upstream failed: {reason}");
         let (problem_kind, detail) = match kind {
             UpstreamErrorKind::connect => {
                 (problem::kind::UPSTREAM_UNAVAILABLE, "the upstream could not be reached")

@@ -251,9 +251,11 @@ impl Gateway {
             let _ = stop.changed().await;
         };
         let draining_flag = draining.clone();
+        let drain = common.drain;
         accept_loop(primary.listener, primary.shared, common, async move {
             stopped.await;
             draining_flag.store(true, Ordering::Release);
+            tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
         })
         .await;
         draining.store(true, Ordering::Release);
@@ -343,7 +345,7 @@ async fn accept_loop(
     }
     drop(listener);
     let drain = common.drain;
-    tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
+    tracing::debug!("worker draining in-flight calls for up to {} s", drain.as_secs());
     if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
         tracing::warn!("drain timeout passed; remaining connections are closed");
     }

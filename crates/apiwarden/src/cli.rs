@@ -37,11 +37,22 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Log lines as text, or as one JSON object per line (for log collectors; the
+    /// gateway's request ids, routes and rules are fields).
+    #[arg(long, global = true, env = "APIWARDEN_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
     /// Configuration file (TOML). Its `[sensitive]` section switches data types off, adds
     /// your own types and sets the redaction policy (docs/sensitive-data.md); its
     /// `[gateway]` section sets up the gateway (docs/gateway.md).
     #[arg(long, global = true, env = "APIWARDEN_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
