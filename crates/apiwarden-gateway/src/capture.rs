@@ -8,7 +8,7 @@
 //! ([`Ingestor::ingest_calls`]): inventory, schemas, sensitive data and findings.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -151,19 +151,64 @@ pub fn header_list(headers: &HeaderMap) -> Vec<Header> {
 }
 
 /// The sending side of the capture queue, shared by every connection.
+///
+/// Bounded twice: in calls (the channel) and in captured body bytes, so that a burst of
+/// large bodies cannot pile up `queue × 2 × body_bytes` of memory.
 #[derive(Clone)]
 pub struct CaptureQueue {
     sender: Sender<ApiCall>,
     metrics: Arc<Metrics>,
+    bytes: Arc<QueuedBytes>,
+}
+
+/// Body bytes of the calls in the queue, against their budget.
+pub struct QueuedBytes {
+    held: AtomicUsize,
+    budget: usize,
+}
+
+impl QueuedBytes {
+    fn new(budget: usize) -> Arc<QueuedBytes> {
+        Arc::new(QueuedBytes { held: AtomicUsize::new(0), budget })
+    }
+
+    /// Reserves `size` bytes; false when that would pass the budget.
+    fn reserve(&self, size: usize) -> bool {
+        let before = self.held.fetch_add(size, Ordering::AcqRel);
+        if before.saturating_add(size) > self.budget && before > 0 {
+            self.release(size);
+            return false;
+        }
+        true
+    }
+
+    fn release(&self, size: usize) {
+        self.held.fetch_sub(size, Ordering::AcqRel);
+    }
+
+    pub fn held(&self) -> usize {
+        self.held.load(Ordering::Acquire)
+    }
+}
+
+/// The captured body bytes a call holds.
+fn body_bytes(call: &ApiCall) -> usize {
+    call.request.body.bytes.len() + call.response.as_ref().map_or(0, |r| r.body.bytes.len())
 }
 
 impl CaptureQueue {
     fn offer(&self, call: ApiCall) {
+        let size = body_bytes(&call);
+        if !self.bytes.reserve(size) {
+            self.metrics.capture_dropped.inc();
+            return;
+        }
         match self.sender.try_send(call) {
             Ok(()) => {
                 self.metrics.capture_queued.inc();
             }
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.bytes.release(size);
                 self.metrics.capture_dropped.inc();
             }
         }
@@ -172,6 +217,11 @@ impl CaptureQueue {
     pub fn depth(&self) -> usize {
         self.sender.len()
     }
+
+    /// Captured body bytes waiting in the queue.
+    pub fn depth_bytes(&self) -> usize {
+        self.bytes.held()
+    }
 }
 
 /// Where and how captured calls are analysed.
@@ -179,6 +229,8 @@ pub struct AnalysisSettings {
     pub store: PathBuf,
     pub inspector: Option<Arc<dyn Inspector>>,
     pub queue: usize,
+    /// Budget of captured body bytes waiting in the queue.
+    pub queue_bytes: usize,
     pub batch: usize,
     pub flush: Duration,
 }
@@ -206,21 +258,23 @@ impl Analysis {
         let store = SqliteStore::open(&settings.store)
             .map_err(|source| CaptureError::Store { path: settings.store.display().to_string(), source })?;
         let (sender, receiver) = crossbeam_channel::bounded(settings.queue);
+        let bytes = QueuedBytes::new(settings.queue_bytes);
         let alive = Arc::new(AtomicBool::new(true));
         let stopping = Arc::new(AtomicBool::new(false));
         let thread = {
             let metrics = metrics.clone();
             let alive = alive.clone();
             let stopping = stopping.clone();
+            let bytes = bytes.clone();
             std::thread::Builder::new()
                 .name("apiwarden-analysis".to_owned())
                 .spawn(move || {
-                    analyse(store, settings, receiver, &metrics, &stopping);
+                    analyse(store, settings, receiver, &bytes, &metrics, &stopping);
                     alive.store(false, Ordering::Release);
                 })
                 .map_err(CaptureError::Thread)?
         };
-        Ok(Analysis { queue: CaptureQueue { sender, metrics }, thread: Some(thread), alive, stopping })
+        Ok(Analysis { queue: CaptureQueue { sender, metrics, bytes }, thread: Some(thread), alive, stopping })
     }
 
     /// False once the analysis thread has stopped (readiness reports it).
@@ -241,6 +295,7 @@ fn analyse(
     mut store: SqliteStore,
     settings: AnalysisSettings,
     receiver: Receiver<ApiCall>,
+    bytes: &QueuedBytes,
     metrics: &Metrics,
     stopping: &AtomicBool,
 ) {
@@ -258,6 +313,7 @@ fn analyse(
         // instead of arriving as one burst per commit that would delay traffic on a busy
         // machine; the store is written once per batch or flush interval.
         for call in receiver.try_iter().take(if last { usize::MAX } else { settings.batch }) {
+            bytes.release(body_bytes(&call));
             ingestor.observe_live(&mut pending, &call);
             if pending.len() >= settings.batch {
                 commit(&mut ingestor, std::mem::take(&mut pending), metrics);
@@ -315,9 +371,37 @@ mod tests {
     use crate::body::ProxyBody;
 
     fn queue(capacity: usize) -> (CaptureQueue, Receiver<ApiCall>, Arc<Metrics>) {
+        queue_with_budget(capacity, usize::MAX)
+    }
+
+    fn queue_with_budget(capacity: usize, budget: usize) -> (CaptureQueue, Receiver<ApiCall>, Arc<Metrics>) {
         let metrics = Arc::new(Metrics::new());
         let (sender, receiver) = crossbeam_channel::bounded(capacity);
-        (CaptureQueue { sender, metrics: metrics.clone() }, receiver, metrics)
+        (
+            CaptureQueue { sender, metrics: metrics.clone(), bytes: QueuedBytes::new(budget) },
+            receiver,
+            metrics,
+        )
+    }
+
+    #[test]
+    fn the_queue_holds_at_most_its_byte_budget_of_bodies() {
+        let (queue, receiver, metrics) = queue_with_budget(100, 100);
+        for id in 0..3 {
+            let slot = CallSlot::new(queue.clone(), id, "api", [10, 0, 0, 1].into(), request());
+            slot.body_done(Part::Request, Bytes::from(vec![b'x'; 60]), 60, false);
+            slot.response_head(200, &HeaderMap::new(), Some(Bytes::new()));
+        }
+        assert_eq!(receiver.len(), 1, "60 + 60 bytes would pass the 100-byte budget");
+        assert_eq!(metrics.capture_dropped.get(), 2);
+        assert_eq!(queue.depth_bytes(), 60);
+        // A call larger than the whole budget still gets in when the queue is empty, so one
+        // big body never blocks capture for good.
+        let (queue, receiver, _) = queue_with_budget(100, 10);
+        let slot = CallSlot::new(queue.clone(), 9, "api", [10, 0, 0, 1].into(), request());
+        slot.body_done(Part::Request, Bytes::from(vec![b'x'; 60]), 60, false);
+        slot.response_head(200, &HeaderMap::new(), Some(Bytes::new()));
+        assert_eq!(receiver.len(), 1);
     }
 
     fn request() -> HttpRequest {

@@ -212,6 +212,10 @@ pub struct CaptureConfig {
     /// counted), never from the proxy.
     #[serde(default = "default_queue")]
     pub queue: usize,
+    /// Captured body bytes waiting for analysis at most; past it calls are dropped from
+    /// analysis (and counted) like when the queue is full.
+    #[serde(default = "default_queue_bytes")]
+    pub queue_bytes: usize,
     /// Calls committed to the store together.
     #[serde(default = "default_batch")]
     pub batch: usize,
@@ -230,6 +234,7 @@ impl Default for CaptureConfig {
             body_bytes: default_body_bytes(),
             sample: 1.0,
             queue: default_queue(),
+            queue_bytes: default_queue_bytes(),
             batch: default_batch(),
             flush: default_flush(),
             store: None,
@@ -248,6 +253,9 @@ fn default_body_bytes() -> usize {
 }
 fn default_queue() -> usize {
     8192
+}
+fn default_queue_bytes() -> usize {
+    64 * 1024 * 1024
 }
 fn default_batch() -> usize {
     2048
@@ -434,7 +442,9 @@ impl GatewayConfig {
                 format!("{} is not a fraction between 0 and 1", capture.sample),
             ));
         }
-        for (field, value) in [("queue", capture.queue), ("batch", capture.batch)] {
+        for (field, value) in
+            [("queue", capture.queue), ("queue_bytes", capture.queue_bytes), ("batch", capture.batch)]
+        {
             if value == 0 {
                 problems.push(ConfigProblem::new(format!("gateway.capture.{field}"), "must be at least 1"));
             }

@@ -106,6 +106,7 @@ pub struct Metrics {
     pub capture_analyzed: Counter,
     pub capture_failed: Counter,
     pub capture_queue_depth: Gauge,
+    pub capture_queue_bytes: Gauge,
     pub rate_limit_keys: Gauge,
     rate_limit_evicted: Counter,
     rate_limit_evicted_seen: AtomicU64,
@@ -133,6 +134,7 @@ impl Metrics {
             capture_analyzed: Counter::default(),
             capture_failed: Counter::default(),
             capture_queue_depth: Gauge::default(),
+            capture_queue_bytes: Gauge::default(),
             rate_limit_keys: Gauge::default(),
             rate_limit_evicted: Counter::default(),
             rate_limit_evicted_seen: AtomicU64::new(0),
@@ -187,6 +189,11 @@ impl Metrics {
             "capture_queue_depth",
             "Calls waiting in the analysis queue",
             metrics.capture_queue_depth.clone(),
+        );
+        registry.register(
+            "capture_queue_bytes",
+            "Captured body bytes waiting in the analysis queue",
+            metrics.capture_queue_bytes.clone(),
         );
         registry.register(
             "rate_limit_keys",

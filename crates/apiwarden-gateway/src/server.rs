@@ -133,6 +133,7 @@ impl Gateway {
                 store: config.capture.store.clone().unwrap_or(options.default_store),
                 inspector: options.inspector,
                 queue: config.capture.queue,
+                queue_bytes: config.capture.queue_bytes,
                 batch: config.capture.batch,
                 flush: config.capture.flush,
             };
@@ -509,6 +510,7 @@ fn admin_response(state: &AdminState, path: &str) -> Response<Full<Bytes>> {
         "/metrics" => {
             if let Some(analysis) = &state.analysis {
                 metrics.capture_queue_depth.set(analysis.queue.depth() as i64);
+                metrics.capture_queue_bytes.set(analysis.queue.depth_bytes() as i64);
             }
             if let Some(limiter) = &state.limiter {
                 metrics.rate_limit_keys.set(limiter.tracked_keys() as i64);
