@@ -160,13 +160,11 @@ impl LiveBatch {
 /// A live batch folds identifier-like paths every this many calls.
 const FOLD_EVERY: usize = 2048;
 
-/// What [`Ingestor::ingest_calls`] did with one batch.
+/// What [`Ingestor::commit_live`] committed.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CallsReport {
     /// Calls analysed into the inventory.
     pub calls_new: u64,
-    /// Calls the store (or this batch) already had.
-    pub calls_duplicate: u64,
     /// Noise left out of the inventory (static files, preflights).
     pub calls_ignored: u64,
     pub hosts: Vec<String>,
@@ -441,27 +439,11 @@ impl<'a> Ingestor<'a> {
         }
     }
 
-    /// Analyses calls that a live source (the gateway) already holds in memory and commits
-    /// them in one transaction: the same observation, merge, templating and findings as a
-    /// file, on the calling thread only (a live source keeps the other cores for traffic).
-    /// Calls the store already knows are skipped.
-    pub fn ingest_calls(&mut self, calls: &[ApiCall]) -> Result<CallsReport, IngestError> {
-        let ids: Vec<CallId> = calls.iter().map(|c| c.id).collect();
-        let known = self.store.known_calls(&ids)?;
-        let mut batch = LiveBatch::default();
-        for call in calls {
-            if known.contains(&call.id) || batch.ids.contains(&call.id) {
-                batch.report.calls_duplicate += 1;
-                continue;
-            }
-            self.observe_live(&mut batch, call);
-        }
-        self.commit_live(batch)
-    }
-
-    /// Observes one call of a live source into `batch`, without touching the store, so a
-    /// source can spread the analysis work evenly and commit now and then. The caller
-    /// guarantees the call ids are new (the gateway mints them).
+    /// Observes one call that a live source (the gateway) holds in memory into `batch`: the
+    /// same observation as a file's calls, on the calling thread only (a live source keeps
+    /// the other cores for traffic) and without touching the store, so the source can spread
+    /// the work evenly and commit now and then. The caller guarantees the call ids are new
+    /// (the gateway mints them).
     pub fn observe_live(&self, batch: &mut LiveBatch, call: &ApiCall) {
         batch.ids.push(call.id);
         if self.observer.ignore_reason(call).is_some() {
