@@ -8,13 +8,13 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::config::Mode;
-use crate::ratelimit::{Outcome, PolicyMode, RateLimitRequest, RateLimiter};
+use crate::ratelimit::{Outcome, PolicyMode, RateLimitRequest, RateLimiter, retry_after_seconds};
 
 /// What a layer sees of a call.
 pub struct RequestContext<'a> {
@@ -153,11 +153,6 @@ impl Layer for RateLimitLayer {
     }
 }
 
-/// `Retry-After` in whole seconds, rounded up, at least 1.
-pub fn retry_after_seconds(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0).max(u64::from(wait.is_zero()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,13 +210,5 @@ mod tests {
         let mut stack = LayerStack::default();
         stack.push(Arc::new(Always(Some(Mode::Block))));
         assert!(run(&stack, Mode::Monitor).rejected.is_some());
-    }
-
-    #[test]
-    fn retry_after_rounds_up() {
-        assert_eq!(retry_after_seconds(Duration::from_millis(1)), 1);
-        assert_eq!(retry_after_seconds(Duration::from_millis(1000)), 1);
-        assert_eq!(retry_after_seconds(Duration::from_millis(1001)), 2);
-        assert_eq!(retry_after_seconds(Duration::ZERO), 1);
     }
 }
