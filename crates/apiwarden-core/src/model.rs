@@ -268,6 +268,14 @@ pub fn media_type_essence(content_type: &str) -> String {
     content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
+/// Now, in microseconds since the Unix epoch (the unit of `ApiCall::started_at_us`).
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// Formats microseconds since the epoch as RFC 3339 (UTC).
 pub fn format_timestamp_us(us: i64) -> String {
     let nanos = i128::from(us) * 1_000;

@@ -14,6 +14,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use apiwarden_core::inspect::Inspector;
+use apiwarden_core::model::now_us;
 use apiwarden_core::{
     ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings,
 };
@@ -354,13 +355,6 @@ fn commit(ingestor: &mut Ingestor<'_>, batch: LiveBatch, metrics: &Metrics) {
             tracing::error!(calls, "captured calls could not be stored: {err}");
         }
     }
-}
-
-fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ use apiwarden_core::discovery::{InventoryState, Observer, ObserverConfig, Templa
 use apiwarden_core::har::{HarLimits, entry_to_call};
 use apiwarden_core::inspect::Inspector;
 use apiwarden_core::jsonl::line_to_call;
+use apiwarden_core::model::now_us;
 use apiwarden_core::{ApiCall, CallId};
 use apiwarden_store::{Commit, HostUpdate, IngestRun, Store, StoreError};
 use rayon::prelude::*;
@@ -583,11 +584,4 @@ fn observe_calls(
     for (reason, n) in counts.into_iter().flatten() {
         *ignored.entry(reason).or_default() += n;
     }
-}
-
-fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

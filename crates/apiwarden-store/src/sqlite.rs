@@ -64,10 +64,11 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use apiwarden_core::discovery::HostInventory;
 use apiwarden_core::finding::Severity;
+use apiwarden_core::model::now_us;
 use apiwarden_core::{CallId, Endpoint, Finding};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior};
@@ -357,13 +358,6 @@ fn is_primary_key_violation(e: &rusqlite::Error) -> bool {
         rusqlite::Error::SqliteFailure(err, _)
             if err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
-}
-
-fn now_us() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// SQLite integers are signed; counts beyond `i64::MAX` saturate.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use apiwarden_core::Endpoint;
 use apiwarden_core::discovery::ObserverConfig;
+use apiwarden_core::model::now_us;
 use apiwarden_core::openapi::{ExportOptions, export, to_json_pretty, to_yaml};
 use apiwarden_ingest::{IngestConfig, IngestReport, Ingestor};
 use apiwarden_store::{FindingFilter, SqliteStore, Store, StoredSpec};
@@ -288,11 +289,4 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
-}
-
-fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
