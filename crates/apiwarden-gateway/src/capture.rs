@@ -45,7 +45,6 @@ struct SlotState {
     call: Option<ApiCall>,
     request_done: bool,
     response_done: bool,
-    responded_at: Option<Instant>,
 }
 
 impl CallSlot {
@@ -69,12 +68,7 @@ impl CallSlot {
         Arc::new(CallSlot {
             queue,
             started: Instant::now(),
-            state: Mutex::new(SlotState {
-                call: Some(call),
-                request_done: false,
-                response_done: false,
-                responded_at: None,
-            }),
+            state: Mutex::new(SlotState { call: Some(call), request_done: false, response_done: false }),
         })
     }
 
@@ -83,8 +77,8 @@ impl CallSlot {
     pub fn response_head(&self, status: u16, headers: &HeaderMap, local_body: Option<Bytes>) {
         let ready = {
             let Ok(mut state) = self.state.lock() else { return };
-            state.responded_at = Some(Instant::now());
             if let Some(call) = state.call.as_mut() {
+                call.timings.wait_ms = Some(self.started.elapsed().as_secs_f64() * 1000.0);
                 let body = local_body.as_ref().map(|b| Body::from_bytes(b.clone())).unwrap_or_default();
                 call.response = Some(HttpResponse { status, headers: header_list(headers), body });
             }
@@ -125,11 +119,7 @@ impl CallSlot {
     }
 
     fn submit(&self, mut call: ApiCall) {
-        let state_responded = self.state.lock().ok().and_then(|s| s.responded_at);
-        call.timings = Timings {
-            total_ms: Some(self.started.elapsed().as_secs_f64() * 1000.0),
-            wait_ms: state_responded.map(|at| at.duration_since(self.started).as_secs_f64() * 1000.0),
-        };
+        call.timings.total_ms = Some(self.started.elapsed().as_secs_f64() * 1000.0);
         self.queue.offer(call);
     }
 }
