@@ -32,14 +32,14 @@ pub type UpstreamClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Pr
 
 /// Capture settings resolved at start.
 #[derive(Clone)]
-pub struct CaptureTap {
+pub struct CaptureSettings {
     pub queue: CaptureQueue,
     pub body_bytes: usize,
     /// A call is captured when the hash of its sequence number is at most this.
     pub sample_threshold: u64,
 }
 
-impl CaptureTap {
+impl CaptureSettings {
     pub fn threshold(sample: f64) -> u64 {
         if sample >= 1.0 { u64::MAX } else { (sample.max(0.0) * u64::MAX as f64) as u64 }
     }
@@ -60,7 +60,7 @@ pub struct Shared {
     pub clients: Vec<UpstreamClient>,
     pub layers: LayerStack,
     pub metrics: Arc<Metrics>,
-    pub capture: Option<CaptureTap>,
+    pub capture: Option<CaptureSettings>,
     pub ids: Arc<RequestIds>,
     pub timeouts: Timeouts,
     /// `http` or `https`: what the client connected with.
@@ -532,11 +532,11 @@ mod tests {
 
     #[test]
     fn sampling_keeps_about_the_configured_fraction() {
-        let threshold = CaptureTap::threshold(0.25);
+        let threshold = CaptureSettings::threshold(0.25);
         let kept =
             (0u128..10_000).filter(|n| xxhash_rust::xxh3::xxh3_64(&n.to_le_bytes()) <= threshold).count();
         assert!((2_300..2_700).contains(&kept), "{kept}");
-        assert_eq!(CaptureTap::threshold(1.0), u64::MAX);
-        assert_eq!(CaptureTap::threshold(0.0), 0);
+        assert_eq!(CaptureSettings::threshold(1.0), u64::MAX);
+        assert_eq!(CaptureSettings::threshold(0.0), 0);
     }
 }

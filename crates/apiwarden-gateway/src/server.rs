@@ -29,7 +29,7 @@ use crate::headers::RequestIds;
 use crate::io::{FirstBytesDeadline, NoRequestInTime};
 use crate::layers::{LayerStack, RateLimitLayer};
 use crate::metrics::{ConnectionErrorKind, Metrics, RouteMetrics};
-use crate::proxy::{self, CaptureTap, Shared, UpstreamClient};
+use crate::proxy::{self, CaptureSettings, Shared, UpstreamClient};
 use crate::ratelimit::RateLimiter;
 use crate::route::{Route, RouteTable};
 use crate::tls;
@@ -141,10 +141,10 @@ impl Gateway {
         } else {
             None
         };
-        let capture = analysis.as_ref().map(|analysis| CaptureTap {
+        let capture = analysis.as_ref().map(|analysis| CaptureSettings {
             queue: analysis.queue.clone(),
             body_bytes: config.capture.body_bytes,
-            sample_threshold: CaptureTap::threshold(config.capture.sample),
+            sample_threshold: CaptureSettings::threshold(config.capture.sample),
         });
         let ids = Arc::new(RequestIds::new());
         let worker_shared = || -> Result<Arc<Shared>, GatewayError> {
