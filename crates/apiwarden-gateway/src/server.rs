@@ -319,9 +319,7 @@ async fn accept_loop(
                 let (stream, peer) = match accepted {
                     Ok(pair) => pair,
                     Err(err) => {
-                        // Out of file descriptors and the like: pause instead of spinning.
-                        tracing::warn!("accept failed: {err}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        pause_after_accept_error(err).await;
                         continue;
                     }
                 };
@@ -487,11 +485,24 @@ struct AdminState {
     draining: Arc<AtomicBool>,
 }
 
+/// Out of file descriptors and the like: pause instead of spinning on the error.
+async fn pause_after_accept_error(err: std::io::Error) {
+    tracing::warn!("accept failed: {err}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
 async fn serve_admin(listener: TcpListener, state: Arc<AdminState>) {
+    const ADMIN_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(10));
+    http.timer(TokioTimer::new()).header_read_timeout(ADMIN_HEAD_TIMEOUT);
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => FirstBytesDeadline::new(stream, ADMIN_HEAD_TIMEOUT),
+            Err(err) => {
+                pause_after_accept_error(err).await;
+                continue;
+            }
+        };
         let state = state.clone();
         let http = http.clone();
         tokio::spawn(async move {
