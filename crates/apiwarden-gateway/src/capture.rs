@@ -229,7 +229,7 @@ pub struct AnalysisSettings {
 /// The analysis thread and the queue feeding it.
 pub struct Analysis {
     pub queue: CaptureQueue,
-    thread: Option<JoinHandle<()>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
     alive: Arc<AtomicBool>,
     stopping: Arc<AtomicBool>,
 }
@@ -265,7 +265,12 @@ impl Analysis {
                 })
                 .map_err(CaptureError::Thread)?
         };
-        Ok(Analysis { queue: CaptureQueue { sender, metrics, bytes }, thread: Some(thread), alive, stopping })
+        Ok(Analysis {
+            queue: CaptureQueue { sender, metrics, bytes },
+            thread: Mutex::new(Some(thread)),
+            alive,
+            stopping,
+        })
     }
 
     /// False once the analysis thread has stopped (readiness reports it).
@@ -274,9 +279,10 @@ impl Analysis {
     }
 
     /// Stops taking calls, lets the thread commit what is queued, and waits for it.
-    pub fn finish(mut self) {
+    pub fn finish(&self) {
         self.stopping.store(true, Ordering::Release);
-        if let Some(thread) = self.thread.take() {
+        let thread = self.thread.lock().ok().and_then(|mut thread| thread.take());
+        if let Some(thread) = thread {
             let _ = thread.join();
         }
     }

@@ -248,18 +248,14 @@ impl Gateway {
             threads.push(thread);
         }
         let mut stop = shutdown.subscribe();
-        let stopped = async move {
-            let _ = stop.changed().await;
-        };
         let draining_flag = draining.clone();
         let drain = common.drain;
         accept_loop(primary.listener, primary.shared, common, async move {
-            stopped.await;
+            let _ = stop.changed().await;
             draining_flag.store(true, Ordering::Release);
             tracing::info!("shutting down: draining in-flight calls for up to {} s", drain.as_secs());
         })
         .await;
-        draining.store(true, Ordering::Release);
         let _ = tokio::task::spawn_blocking(move || {
             for thread in threads {
                 let _ = thread.join();
@@ -269,8 +265,9 @@ impl Gateway {
         if let Some(task) = admin_task {
             task.abort();
         }
-        if let Some(analysis) = analysis.and_then(|a| Arc::try_unwrap(a).ok()) {
-            // Commits what is queued; blocking work, so off the runtime's threads.
+        if let Some(analysis) = analysis {
+            // Commits what is queued; blocking work, so off the runtime's threads. (The
+            // admin task may still hold its clone: `finish` does not need the only one.)
             let _ = tokio::task::spawn_blocking(move || analysis.finish()).await;
         }
         Ok(())

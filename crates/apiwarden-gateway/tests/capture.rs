@@ -32,6 +32,9 @@ async fn calls_through_the_gateway_fill_the_inventory() {
     let mut config =
         GatewayConfig::single_upstream("127.0.0.1:0".parse().unwrap(), &format!("http://{upstream}"));
     config.capture.flush = std::time::Duration::from_millis(50);
+    // The admin listener holds the analysis too: the queued calls must still be committed
+    // at shutdown.
+    config.admin_listen = Some("127.0.0.1:0".parse().unwrap());
     let inspector = apiwarden_posture::TrafficInspector::from_config(&Default::default()).unwrap();
     let options = GatewayOptions { default_store: store.clone(), inspector: Some(Arc::new(inspector)) };
     let gateway = Gateway::bind(config, options).await.unwrap();
