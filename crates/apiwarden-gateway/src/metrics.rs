@@ -216,7 +216,6 @@ impl Metrics {
                 .clone()
         };
         RouteMetrics {
-            name: route.to_owned(),
             by_class: ["1xx", "2xx", "3xx", "4xx", "5xx"].map(status),
             duration: self.duration.get_or_create(&RouteLabel { route: route.to_owned() }).clone(),
             upstream_body_errors: self
@@ -272,7 +271,6 @@ impl Default for Metrics {
 }
 
 pub struct RouteMetrics {
-    pub name: String,
     by_class: [Counter; 5],
     duration: Histogram,
     /// Response bodies that failed midway (upstream reset, call timeout).
