@@ -14,6 +14,11 @@ use serde::{Deserialize, Deserializer};
 
 use crate::ratelimit::{RateLimitPolicyConfig, RateLimiter};
 
+/// Largest `capture.queue`, `capture.body_bytes` and `workers` accepted.
+pub const MAX_QUEUE: usize = 1 << 20;
+pub const MAX_CAPTURED_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_WORKERS: usize = 1024;
+
 /// Smallest header buffer hyper accepts; below it, its builder panics.
 pub const MIN_HEADER_BYTES: usize = 8 * 1024;
 
@@ -449,6 +454,17 @@ impl GatewayConfig {
                 problems.push(ConfigProblem::new(format!("gateway.capture.{field}"), "must be at least 1"));
             }
         }
+        // Values that allocate up front or start threads: a typo must not exhaust the
+        // machine at start (the queue's slots are allocated when it is created).
+        for (key, value, most) in [
+            ("gateway.capture.queue", capture.queue, MAX_QUEUE),
+            ("gateway.capture.body_bytes", capture.body_bytes, MAX_CAPTURED_BODY_BYTES),
+            ("gateway.workers", self.workers, MAX_WORKERS),
+        ] {
+            if value > most {
+                problems.push(ConfigProblem::new(key, format!("{value} is above the maximum of {most}")));
+            }
+        }
         if self.rate_limit_max_keys == 0 {
             problems.push(ConfigProblem::new("gateway.rate_limit_max_keys", "must be at least 1"));
         }
@@ -554,10 +570,12 @@ mod tests {
         let config = parse(
             r#"
             [gateway]
+            workers = 5000
             [gateway.limits]
             max_header_bytes = 1024
             [gateway.capture]
             sample = 1.5
+            queue = 1000000000000
             [[gateway.routes]]
             name = "a"
             path_prefix = "api"
@@ -574,6 +592,8 @@ mod tests {
             "gateway.routes[1].name: 'a' is used twice",
             "gateway.limits.max_header_bytes: 1024 is below the minimum of 8192",
             "gateway.capture.sample: 1.5 is not a fraction between 0 and 1",
+            "gateway.capture.queue: 1000000000000 is above the maximum of 1048576",
+            "gateway.workers: 5000 is above the maximum of 1024",
         ];
         for line in expect {
             assert!(problems.iter().any(|p| p == line), "missing {line:?} in {problems:#?}");
