@@ -14,7 +14,7 @@ use http::request::Parts;
 use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::config::Mode;
-use crate::ratelimit::{Outcome, PolicyMode, RateLimitRequest, RateLimiter, retry_after_seconds};
+use crate::ratelimit::{Outcome, RateLimitRequest, RateLimiter, retry_after_seconds};
 
 /// What a layer sees of a call.
 pub struct RequestContext<'a> {
@@ -132,23 +132,23 @@ impl Layer for RateLimitLayer {
         let decision = self.limiter.check(&request, context.now);
         match decision.outcome {
             Outcome::Allowed => Verdict::Continue(decision.headers),
-            Outcome::Limited { policy, retry_after, monitor_only } => Verdict::Reject(Rejection {
-                mode: if monitor_only {
-                    Some(Mode::Monitor)
-                } else if self.limiter.policy_mode(&policy) == Some(PolicyMode::Enforce) {
-                    Some(Mode::Block)
-                } else {
-                    None
-                },
-                status: StatusCode::TOO_MANY_REQUESTS,
-                detail: format!(
-                    "rate limit '{policy}' exceeded; retry in {} s",
-                    retry_after_seconds(retry_after)
-                ),
-                rule: policy,
-                title: "Too Many Requests",
-                headers: decision.headers,
-            }),
+            Outcome::Limited { policy, retry_after, monitor_only, explicitly_enforced } => {
+                Verdict::Reject(Rejection {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    mode: match (monitor_only, explicitly_enforced) {
+                        (true, _) => Some(Mode::Monitor),
+                        (false, true) => Some(Mode::Block),
+                        (false, false) => None,
+                    },
+                    detail: format!(
+                        "rate limit '{policy}' exceeded; retry in {} s",
+                        retry_after_seconds(retry_after)
+                    ),
+                    rule: policy,
+                    title: "Too Many Requests",
+                    headers: decision.headers,
+                })
+            }
         }
     }
 }

@@ -58,10 +58,13 @@ pub enum Outcome {
     Allowed,
     /// A policy refused the request. `monitor_only` is true when only policies with
     /// `mode = "monitor"` refused it; an enforcing refusal is reported in preference.
+    /// `explicitly_enforced`: the reported policy says `mode = "enforce"`, which wins over
+    /// a route in monitor mode.
     Limited {
         policy: String,
         retry_after: Duration,
         monitor_only: bool,
+        explicitly_enforced: bool,
     },
 }
 
@@ -269,6 +272,7 @@ fn limited(applicable: &[Applicable<'_>], monitors: bool) -> Outcome {
             policy: policy.name.clone(),
             retry_after: Duration::from_nanos(wait),
             monitor_only: monitors,
+            explicitly_enforced: policy.is_explicitly_enforced(),
         },
         _ => Outcome::Allowed,
     }

@@ -108,7 +108,9 @@ fn field<'d>(decision: &'d RateLimitDecision, name: &str) -> Option<&'d str> {
 fn limited_by(decision: &RateLimitDecision) -> Option<(&str, Duration, bool)> {
     match &decision.outcome {
         Outcome::Allowed => None,
-        Outcome::Limited { policy, retry_after, monitor_only } => Some((policy, *retry_after, *monitor_only)),
+        Outcome::Limited { policy, retry_after, monitor_only, .. } => {
+            Some((policy, *retry_after, *monitor_only))
+        }
     }
 }
 
