@@ -2,7 +2,7 @@
 # Load benchmark of the inline gateway (`apiwarden gateway`) against NGINX, in one run and
 # against the same fast upstream.
 #
-#   scripts/bench-gateway.sh                 # all targets and workloads, ~10 min on 2 cores
+#   scripts/bench-gateway.sh                 # all targets and workloads, ~12 min on 2 cores
 #   scripts/bench-gateway.sh --quick         # smoke test: 2 s runs, 1 round (~1.5 min)
 #   TARGETS=direct,nginx scripts/bench-gateway.sh --quick     # without apiwarden
 #   scripts/bench-gateway.sh > results.md    # the report is markdown on stdout, progress on stderr
@@ -13,7 +13,12 @@
 #   apiwarden-plain  `apiwarden gateway` with capture off and no rate limits;
 #   apiwarden-full   `apiwarden gateway` with capture, analysis and rate limiting on (the
 #                    limit is far above the load, so nothing is limited; analysis runs in the
-#                    gateway process and its CPU counts).
+#                    gateway process and its CPU counts);
+#   apiwarden-detect `apiwarden gateway` as apiwarden-plain (capture off, no rate limits,
+#                    1 worker) plus attack detection on in block mode: its cost is read
+#                    against apiwarden-plain in the same round. (apiwarden-plain and
+#                    apiwarden-full run with detection off, so they measure what they did
+#                    before detection existed.)
 # Workloads (WORKLOADS): get (GET /api/items/42, small JSON answer) and post (POST /api/orders
 # with a ~1 KB JSON order, content-type application/json, small JSON 201 answer).
 # The upstream is an nginx of its own (1 worker, fixed `return` answers), the same for all.
@@ -28,14 +33,21 @@
 #   1. Closed loop: `wrk -t1 -c50 -dDURATION` per target and workload. Targets run
 #      interleaved (round robin, the order rotating each round) for ROUNDS rounds; the
 #      tables show medians, and the apiwarden/NGINX ratio of requests per proxy CPU-second
-#      is taken per round (same round = same machine conditions), then the median.
+#      is taken per round (same round = same machine conditions), then the median; so are
+#      apiwarden-detect's ratios to apiwarden-plain (requests per proxy CPU-second, req/s).
 #   2. Open loop: latency at a fixed rate well below saturation (`oha -q RATE
 #      --latency-correction`, so a stall counts against every request scheduled during it),
 #      p50/p90/p99/p99.9 per target and the p99 added over `direct` in the same round.
 # Floors checked (issue: inline gateway), per workload: apiwarden-plain >= 0.7x NGINX's
 # requests per proxy CPU-second; apiwarden-full >= 0.5x; p99 added vs direct <= 1 ms at
-# RATE. Each prints PASS or FAIL; the exit status is 0 either way (this is a measurement),
-# and non-zero only when something failed to run.
+# RATE (apiwarden-plain, apiwarden-full); and (detection) apiwarden-detect >= 0.8x
+# apiwarden-plain's requests per proxy CPU-second. Each prints PASS or FAIL; the exit status
+# is 0 either way (this is a measurement), and non-zero only when something failed to run,
+# or when apiwarden-detect refused or failed a benchmark request (a status >= 400 under wrk,
+# any status but 200/201 under oha, or a detection rejection in its metrics): the requests
+# are legitimate, so a 403 is a false positive, and wrk counts it as a request done, which
+# would inflate the throughput. Its floor is then FAIL whatever the ratio, the report (with
+# an ERRORS section; detect_failures in summary.json) still comes out first, then exit 1.
 #
 # Knobs (environment, or the flags in --help): DURATION=10 (s per closed-loop run),
 # ROUNDS=3, CONNECTIONS=50 (wrk), WRK_THREADS=1, RATE=1000 (req/s, open loop),
@@ -47,8 +59,9 @@
 # with `cargo build --release -p apiwarden` and use target/release/apiwarden), SKIP_BUILD=1
 # (use the existing release binary), PORT_UPSTREAM=18080, PORT_NGINX=18081,
 # PORT_PLAIN=18082, PORT_PLAIN_ADMIN=18092, PORT_FULL=18083, PORT_FULL_ADMIN=18093,
-# BENCH_TMP=/tmp, KEEP_WORK=1 (keep the temp dir: configs, logs, capture store),
-# PLAIN_CONFIG, FULL_CONFIG (other gateway config templates, same @...@ placeholders).
+# PORT_DETECT=18084, PORT_DETECT_ADMIN=18094, BENCH_TMP=/tmp, KEEP_WORK=1 (keep the temp
+# dir: configs, logs, capture store), PLAIN_CONFIG, FULL_CONFIG, DETECT_CONFIG (other
+# gateway config templates, same @...@ placeholders).
 #
 # Tools: nginx (nginx-light), wrk, curl and jq are installed with apt-get when missing (as
 # root, or through sudo); oha (open loop) is taken from OHA, PATH or
@@ -71,7 +84,8 @@ usage: scripts/bench-gateway.sh [--quick] [--duration S] [--rounds N] [--rate R]
                                 [--connections C] [--targets LIST] [--workloads LIST]
                                 [--out DIR] [--bin PATH] [--no-latency] [--no-throughput]
   --quick          2 s runs, 1 round (smoke test); later flags override it
-  --targets LIST   subset of direct,nginx,apiwarden-plain,apiwarden-full
+  --targets LIST   subset of direct,nginx,apiwarden-plain,apiwarden-full,apiwarden-detect
+                   (default: all; apiwarden-detect's ratios need apiwarden-plain too)
   --workloads LIST subset of get,post
   --bin PATH       apiwarden binary to test (default: cargo build --release -p apiwarden)
 Every flag has an environment equivalent; see the header of this script.
@@ -88,7 +102,7 @@ OHA_THREADS=${OHA_THREADS:-}
 WARMUP=${WARMUP:-2}
 LATENCY=${LATENCY:-1}
 THROUGHPUT=${THROUGHPUT:-1}
-TARGETS=${TARGETS:-direct,nginx,apiwarden-plain,apiwarden-full}
+TARGETS=${TARGETS:-direct,nginx,apiwarden-plain,apiwarden-full,apiwarden-detect}
 WORKLOADS=${WORKLOADS:-get,post}
 OUT=${OUT:-}
 APIWARDEN_BIN=${APIWARDEN_BIN:-}
@@ -100,10 +114,13 @@ PORT_PLAIN=${PORT_PLAIN:-18082}
 PORT_PLAIN_ADMIN=${PORT_PLAIN_ADMIN:-18092}
 PORT_FULL=${PORT_FULL:-18083}
 PORT_FULL_ADMIN=${PORT_FULL_ADMIN:-18093}
+PORT_DETECT=${PORT_DETECT:-18084}
+PORT_DETECT_ADMIN=${PORT_DETECT_ADMIN:-18094}
 BENCH_TMP=${BENCH_TMP:-${TMPDIR:-/tmp}}
 SETTLE_MAX=${SETTLE_MAX:-15}
 PLAIN_CONFIG=${PLAIN_CONFIG:-$HERE/apiwarden-plain.toml}
 FULL_CONFIG=${FULL_CONFIG:-$HERE/apiwarden-full.toml}
+DETECT_CONFIG=${DETECT_CONFIG:-$HERE/apiwarden-detect.toml}
 LAT_DURATION_SET=${LAT_DURATION:-}
 LAT_ROUNDS_SET=${LAT_ROUNDS:-}
 
@@ -135,7 +152,7 @@ die() {
 }
 
 for knob in DURATION ROUNDS LAT_ROUNDS RATE CONNECTIONS WRK_THREADS LAT_CONNECTIONS LAT_DURATION WARMUP SETTLE_MAX \
-    PORT_UPSTREAM PORT_NGINX PORT_PLAIN PORT_PLAIN_ADMIN PORT_FULL PORT_FULL_ADMIN; do
+    PORT_UPSTREAM PORT_NGINX PORT_PLAIN PORT_PLAIN_ADMIN PORT_FULL PORT_FULL_ADMIN PORT_DETECT PORT_DETECT_ADMIN; do
     [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a whole number, not '${!knob}'"
 done
 for knob in DURATION ROUNDS LAT_ROUNDS RATE LAT_DURATION CONNECTIONS WRK_THREADS LAT_CONNECTIONS; do
@@ -147,7 +164,10 @@ IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
 IFS=, read -r -a WORKLOAD_LIST <<<"$WORKLOADS"
 if [ ${#TARGET_LIST[@]} -eq 0 ] || [ ${#WORKLOAD_LIST[@]} -eq 0 ]; then die "TARGETS and WORKLOADS must not be empty"; fi
 for t in "${TARGET_LIST[@]}"; do
-    case $t in direct | nginx | apiwarden-plain | apiwarden-full) ;; *) die "unknown target '$t' (direct, nginx, apiwarden-plain, apiwarden-full)" ;; esac
+    case $t in
+    direct | nginx | apiwarden-plain | apiwarden-full | apiwarden-detect) ;;
+    *) die "unknown target '$t' (direct, nginx, apiwarden-plain, apiwarden-full, apiwarden-detect)" ;;
+    esac
 done
 for w in "${WORKLOAD_LIST[@]}"; do
     case $w in get | post) ;; *) die "unknown workload '$w' (get, post)" ;; esac
@@ -158,7 +178,7 @@ has_target() {
     return 1
 }
 NEED_APIWARDEN=0
-{ has_target apiwarden-plain || has_target apiwarden-full; } && NEED_APIWARDEN=1
+{ has_target apiwarden-plain || has_target apiwarden-full || has_target apiwarden-detect; } && NEED_APIWARDEN=1
 
 # ---------------------------------------------------------------- tools
 apt_install() {
@@ -203,6 +223,7 @@ PORTS=("upstream:$PORT_UPSTREAM")
 has_target nginx && PORTS+=("nginx:$PORT_NGINX")
 has_target apiwarden-plain && PORTS+=("apiwarden-plain:$PORT_PLAIN" "apiwarden-plain admin:$PORT_PLAIN_ADMIN")
 has_target apiwarden-full && PORTS+=("apiwarden-full:$PORT_FULL" "apiwarden-full admin:$PORT_FULL_ADMIN")
+has_target apiwarden-detect && PORTS+=("apiwarden-detect:$PORT_DETECT" "apiwarden-detect admin:$PORT_DETECT_ADMIN")
 declare -A SEEN_PORT=()
 for entry in "${PORTS[@]}"; do
     port=${entry##*:}
@@ -307,8 +328,13 @@ declare -A BASE=(
     [nginx]=http://127.0.0.1:$PORT_NGINX
     [apiwarden-plain]=http://127.0.0.1:$PORT_PLAIN
     [apiwarden-full]=http://127.0.0.1:$PORT_FULL
+    [apiwarden-detect]=http://127.0.0.1:$PORT_DETECT
 )
-declare -A ADMIN=([apiwarden-plain]=http://127.0.0.1:$PORT_PLAIN_ADMIN [apiwarden-full]=http://127.0.0.1:$PORT_FULL_ADMIN)
+declare -A ADMIN=(
+    [apiwarden-plain]=http://127.0.0.1:$PORT_PLAIN_ADMIN
+    [apiwarden-full]=http://127.0.0.1:$PORT_FULL_ADMIN
+    [apiwarden-detect]=http://127.0.0.1:$PORT_DETECT_ADMIN
+)
 declare -A PROXY_PIDS=([direct]="")
 UPSTREAM_PIDS=""
 
@@ -432,21 +458,30 @@ if has_target nginx; then
 fi
 has_target apiwarden-plain && start_apiwarden apiwarden-plain "$PLAIN_CONFIG" "$PORT_PLAIN" "$PORT_PLAIN_ADMIN"
 has_target apiwarden-full && start_apiwarden apiwarden-full "$FULL_CONFIG" "$PORT_FULL" "$PORT_FULL_ADMIN"
+has_target apiwarden-detect && start_apiwarden apiwarden-detect "$DETECT_CONFIG" "$PORT_DETECT" "$PORT_DETECT_ADMIN"
 
 # Sanity checks through every target: the right status and answer for each workload, the
 # POST body forwarded whole, and the connection still usable after a POST.
+# refused_hint STATUS...: why a 403 matters (the benchmark's requests are all legitimate).
+refused_hint() {
+    case " $* " in
+    *" 403 "*) echo " (403: attack detection refused a legitimate benchmark request, a false positive; the problem body and the gateway log name the rule)" ;;
+    esac
+}
 for target in "${TARGET_LIST[@]}"; do
     base=${BASE[$target]}
     got=$(curl -sS --max-time 5 -o "$WORK/check.body" -w '%{http_code}' "$base/api/items/42") || die "$target: GET failed"
     if [ "$got" != 200 ] || ! jq -e '.id == 42' "$WORK/check.body" >/dev/null 2>&1; then
-        die "$target: GET /api/items/42 answered $got: $(head -c 300 "$WORK/check.body")"
+        die "$target: GET /api/items/42 answered $got$(refused_hint "$got"): $(head -c 300 "$WORK/check.body")"
     fi
     # (-H 'Expect:': curl would send 'Expect: 100-continue' for a body over 1 KB; wrk and oha do not.)
-    got=$(curl -sS --max-time 5 -H 'Expect:' -H 'content-type: application/json' --data-binary "@$BODY" \
-        "$base/__bench/received") || die "$target: POST failed"
-    echo "$got" | jq -e --arg n "$BODY_BYTES" '.method == "POST" and .content_type == "application/json"
-        and (.content_length == $n or (.transfer_encoding | test("chunked")))' >/dev/null ||
-        die "$target: the upstream did not receive the POST as sent ($BODY_BYTES bytes): $got"
+    got=$(curl -sS --max-time 5 -o "$WORK/check.body" -w '%{http_code}' -H 'Expect:' \
+        -H 'content-type: application/json' --data-binary "@$BODY" "$base/__bench/received") || die "$target: POST failed"
+    [ "$got" = 200 ] ||
+        die "$target: POST /__bench/received answered $got$(refused_hint "$got"): $(head -c 300 "$WORK/check.body")"
+    jq -e --arg n "$BODY_BYTES" '.method == "POST" and .content_type == "application/json"
+        and (.content_length == $n or (.transfer_encoding | test("chunked")))' "$WORK/check.body" >/dev/null ||
+        die "$target: the upstream did not receive the POST as sent ($BODY_BYTES bytes): $(head -c 300 "$WORK/check.body")"
     got=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{num_connects}\n' \
         -H 'Expect:' -H 'content-type: application/json' --data-binary "@$BODY" "$base/api/orders" \
         --next -o /dev/null -w '%{http_code} %{num_connects}\n' "$base/api/items/42" |
@@ -454,7 +489,7 @@ for target in "${TARGET_LIST[@]}"; do
     case $got in
     "201 1 200 0") ;;
     "201 1 200 1") log "warning: $target closed the client connection after a POST (curl had to reconnect)" ;;
-    *) die "$target: POST then GET gave '$got' (want '201 1 200 0': status and new connections of each)" ;;
+    *) die "$target: POST then GET gave '$got' (want '201 1 200 0': status and new connections of each)$(refused_hint "$got")" ;;
     esac
 done
 log "sanity checks passed for: ${TARGET_LIST[*]} (POST body $BODY_BYTES bytes)"
@@ -497,19 +532,29 @@ metrics_snapshot() {
     [ -n "${ADMIN[$target]:-}" ] || return 0
     curl -sS --max-time 5 "${ADMIN[$target]}/metrics" >"$file" 2>/dev/null || rm -f "$file"
 }
-# metric_delta BEFORE AFTER NAME: growth of a Prometheus counter (summed over its labels)
-# between two snapshots; empty when a snapshot is missing.
+# metric_delta BEFORE AFTER NAME [LABEL]: growth of a Prometheus counter (summed over its
+# labels; with LABEL, e.g. layer="detection", only over the series that carry it) between
+# two snapshots; empty when a snapshot is missing.
 metric_sum() {
-    awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.0f", s }' "$1"
+    awk -v n="$2" -v l="${3:-}" '($1 == n || index($1, n "{") == 1) && (l == "" || index($1, l) > 0) { s += $NF }
+        END { printf "%.0f", s }' "$1"
 }
 metric_delta() {
     [ -f "$1" ] && [ -f "$2" ] || return 0
-    echo $(($(metric_sum "$2" "$3") - $(metric_sum "$1" "$3")))
+    echo $(($(metric_sum "$2" "$3" "${4:-}") - $(metric_sum "$1" "$3" "${4:-}")))
 }
+# detection_rules SNAPSHOT: "rule=count, ..." of the detection layer's rejections (cumulative).
+detection_rules() {
+    [ -f "$1" ] || return 0
+    sed -n 's/^apiwarden_gateway_rejections_total{\(.*layer="detection".*\)} \([0-9.e+]*\)$/\1 \2/p' "$1" |
+        sed -n 's/.*rule="\([^"]*\)".* \([0-9.e+]*\)$/\1=\2/p' | paste -sd, - | sed 's/,/, /g'
+}
+# Failures of apiwarden-detect on the (legitimate) benchmark requests: reported, then exit 1.
+DETECT_FAILURES=()
 
 TP=$OUT/throughput.tsv
 LAT=$OUT/latency.tsv
-printf 'round\tworkload\ttarget\trequests\tduration_s\treq_per_s\tproxy_cpu_s\treq_per_proxy_cpu_s\tupstream_cpu_s\treq_per_upstream_cpu_s\tmachine_busy_pct\tsteal_pct\tdrain_s\terrors\tcaptured\tanalyzed\tdropped\tcapture_failed\trate_limited\twrk_p50_ms\twrk_p99_ms\tload1\n' >"$TP"
+printf 'round\tworkload\ttarget\trequests\tduration_s\treq_per_s\tproxy_cpu_s\treq_per_proxy_cpu_s\tupstream_cpu_s\treq_per_upstream_cpu_s\tmachine_busy_pct\tsteal_pct\tdrain_s\terrors\terrors_status\tcaptured\tanalyzed\tdropped\tcapture_failed\trate_limited\tdetection_refused\twrk_p50_ms\twrk_p99_ms\tload1\n' >"$TP"
 printf 'round\tworkload\ttarget\trate\tachieved_req_per_s\trequests\tsuccess_rate\tunexpected_status\tp50_ms\tp90_ms\tp99_ms\tp999_ms\tmax_ms\tload1\n' >"$LAT"
 
 if [ "$WARMUP" -gt 0 ]; then
@@ -548,12 +593,14 @@ if [ "$THROUGHPUT" = 1 ]; then
                 }
                 metrics_snapshot "$target" "$m1"
                 # What the gateway did with the calls: analysed, dropped from analysis
-                # (queue full: then the CPU per call understates analysis), rate limited.
+                # (queue full: then the CPU per call understates analysis), rate limited,
+                # refused (or, in monitor mode, flagged) by attack detection.
                 captured=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_queued_total)
                 analyzed=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_analyzed_total)
                 dropped=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_dropped_total)
                 failed=$(metric_delta "$m0" "$m1" apiwarden_gateway_capture_failed_total)
-                limited=$(metric_delta "$m0" "$m1" apiwarden_gateway_rejections_total)
+                limited=$(metric_delta "$m0" "$m1" apiwarden_gateway_rejections_total 'layer="rate_limit"')
+                detected=$(metric_delta "$m0" "$m1" apiwarden_gateway_rejections_total 'layer="detection"')
                 json=$(sed -n 's/^WRKJSON //p' "$OUT/raw/wrk-$tag.txt")
                 [ -n "$json" ] || { cat "$OUT/raw/wrk-$tag.txt" >&2; die "no summary from wrk ($tag)"; }
                 row=$(jq -r --arg round "$round" --arg workload "$workload" --arg target "$target" \
@@ -561,7 +608,7 @@ if [ "$THROUGHPUT" = 1 ]; then
                     --argjson busy "$((busy1 - busy0))" --argjson total "$((total1 - total0))" \
                     --argjson steal "$((steal1 - steal0))" --arg drain "$drain" --arg load1 "$load1" \
                     --arg captured "$captured" --arg analyzed "$analyzed" --arg dropped "$dropped" \
-                    --arg failed "$failed" --arg limited "$limited" \
+                    --arg failed "$failed" --arg limited "$limited" --arg detected "$detected" \
                     --argjson proxied "$([ -n "${PROXY_PIDS[$target]}" ] && echo true || echo false)" '
                     def r(n): (. * pow(10; n) | round) / pow(10; n);
                     (.duration_us / 1e6) as $d
@@ -574,17 +621,24 @@ if [ "$THROUGHPUT" = 1 ]; then
                        (if $total > 0 then (100 * $steal / $total | r(1)) else "" end),
                        $drain,
                        (.errors_connect + .errors_read + .errors_write + .errors_status + .errors_timeout),
-                       $captured, $analyzed, $dropped, $failed, $limited,
+                       .errors_status, $captured, $analyzed, $dropped, $failed, $limited, $detected,
                        (.latency_p50_us / 1000 | r(3)), (.latency_p99_us / 1000 | r(3)), $load1]
                     | map(tostring) | join("\t")' <<<"$json")
                 printf '%s\n' "$row" >>"$TP"
                 # (tab is IFS white space, so empty fields would merge: split on \x1f instead)
                 IFS=$'\x1f' read -r -a f <<<"${row//$'\t'/$'\x1f'}"
-                log "throughput $tag: ${f[5]} req/s, proxy CPU ${f[6]:--} s (${f[7]:--} req/CPU-s), upstream CPU ${f[8]} s, machine ${f[10]}% busy, drained in ${f[12]} s, ${f[13]} errors${captured:+, captured $captured, analysed $analyzed, dropped $dropped, failed $failed, rate limited $limited}"
+                log "throughput $tag: ${f[5]} req/s, proxy CPU ${f[6]:--} s (${f[7]:--} req/CPU-s), upstream CPU ${f[8]} s, machine ${f[10]}% busy, drained in ${f[12]} s, ${f[13]} errors${captured:+, captured $captured, analysed $analyzed, dropped $dropped, failed $failed, rate limited $limited, refused by detection $detected}"
                 [ "${dropped:-0}" = 0 ] ||
                     log "warning: $tag: $dropped calls dropped from analysis (queue full): the gateway's CPU per call leaves their analysis out"
                 [ "${limited:-0}" = 0 ] || log "warning: $tag: $limited calls rate limited: the limit is meant to stay far above the load"
                 [ "${f[13]}" = 0 ] || log "warning: $tag had ${f[13]} errors or non-2xx answers (see $OUT/raw/wrk-$tag.txt)"
+                # wrk counts a 403 as a request done (and an error): refusals of these
+                # legitimate requests would inflate apiwarden-detect's throughput, so they fail the run.
+                if [ "$target" = apiwarden-detect ] && { [ "${f[14]}" != 0 ] || [ "${detected:-0}" != 0 ]; }; then
+                    msg="$tag: ${f[14]} of ${f[3]} answers were >= 400 and ${detected:-?} were refused by attack detection (rules so far: $(detection_rules "$m1")); the benchmark's requests are legitimate, so these are false positives and this run's throughput is not valid (see $OUT/raw/wrk-$tag.txt and raw/apiwarden-detect.log)"
+                    DETECT_FAILURES+=("$msg")
+                    log "ERROR: $msg"
+                fi
                 [ "${f[3]}" -gt 0 ] || die "$tag: no request completed"
             done
         done
@@ -620,6 +674,11 @@ if [ "$LATENCY" = 1 ]; then
                 log "latency $tag: ${f[4]} req/s achieved, p50 ${f[8]} ms, p99 ${f[10]} ms, p99.9 ${f[11]} ms, success ${f[6]}"
                 if [ "${f[7]}" != 0 ] || [ "${f[6]}" != 1 ]; then
                     log "warning: $tag: success rate ${f[6]}, ${f[7]} answers other than ${WL_STATUS[$workload]} (see $OUT/raw/oha-$tag.json)"
+                    if [ "$target" = apiwarden-detect ] && [ "${f[7]}" != 0 ]; then
+                        msg="$tag (open loop): ${f[7]} of ${f[5]} answers other than ${WL_STATUS[$workload]} (a 403 is attack detection refusing a legitimate request; see $OUT/raw/oha-$tag.json and raw/apiwarden-detect.log)"
+                        DETECT_FAILURES+=("$msg")
+                        log "ERROR: $msg"
+                    fi
                 fi
                 awk -v a="${f[4]}" -v r="$RATE" 'BEGIN { exit !(a < 0.95 * r) }' &&
                     log "warning: $tag reached ${f[4]} of $RATE req/s: RATE is not below saturation"
@@ -641,6 +700,7 @@ NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
 WRK_VERSION=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1 " " $2 }' || true)
 OHA_VERSION_USED=$({ [ -n "$OHA" ] && "$OHA" --version 2>/dev/null; } || echo "oha not used")
 APIWARDEN_VERSION=$({ [ -n "$APIWARDEN" ] && "$APIWARDEN" --version 2>/dev/null; } || echo "not used")
+if [ ${#DETECT_FAILURES[@]} -gt 0 ]; then printf '%s\n' "${DETECT_FAILURES[@]}"; fi >"$WORK/detect-failures.txt"
 
 jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg host "$(nproc) cores, $(uname -srm)" \
@@ -649,6 +709,7 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
     --arg rev "$REV" --argjson duration "$DURATION" --argjson rounds "$ROUNDS" --argjson rate "$RATE" \
     --argjson lat_duration "$LAT_DURATION" --argjson lat_rounds "$LAT_ROUNDS" --argjson connections "$CONNECTIONS" \
     --argjson lat_connections "$LAT_CONNECTIONS" --argjson body "$BODY_BYTES" \
+    --rawfile detect_failures "$WORK/detect-failures.txt" \
     --argjson targets "$(printf '%s\n' "${TARGET_LIST[@]}" | jq -R . | jq -s .)" \
     --argjson workloads "$(printf '%s\n' "${WORKLOAD_LIST[@]}" | jq -R . | jq -s .)" '
     def median: map(select(. != null)) | sort | if length == 0 then null
@@ -673,16 +734,31 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
                machine_busy_pct: ([$runs[].machine_busy_pct] | median | r(1)),
                drain_s: ([$runs[].drain_s] | median | r(1)),
                errors: ([$runs[].errors] | add),
+               errors_status: ([$runs[].errors_status] | add),
                captured: ([$runs[].captured] | if all(. == null) then null else add end),
                analyzed: ([$runs[].analyzed] | if all(. == null) then null else add end),
                dropped: ([$runs[].dropped] | if all(. == null) then null else add end),
                capture_failed: ([$runs[].capture_failed] | if all(. == null) then null else add end),
                rate_limited: ([$runs[].rate_limited] | if all(. == null) then null else add end),
+               detection_refused: ([$runs[].detection_refused] | if all(. == null) then null else add end),
                ratio_to_nginx_per_round: [ $runs[] as $run
                    | ($tp[] | select(.workload == $w and .target == "nginx" and .round == $run.round)) as $n
                    | if $run.req_per_proxy_cpu_s != null and $n.req_per_proxy_cpu_s != null
                      then ($run.req_per_proxy_cpu_s / $n.req_per_proxy_cpu_s | r(3)) else empty end ]}
-            | .ratio_to_nginx = (.ratio_to_nginx_per_round | median | r(3)) ],
+            | .ratio_to_nginx = (.ratio_to_nginx_per_round | median | r(3))
+            # apiwarden-detect against apiwarden-plain in the same round: the cost of detection.
+            | if $t != "apiwarden-detect" then . else
+                ([ $runs[] as $run
+                   | ($tp[] | select(.workload == $w and .target == "apiwarden-plain" and .round == $run.round)) as $p
+                   | {cpu: (if $run.req_per_proxy_cpu_s != null and $p.req_per_proxy_cpu_s != null
+                            then ($run.req_per_proxy_cpu_s / $p.req_per_proxy_cpu_s | r(3)) else null end),
+                      rps: (if $run.req_per_s != null and ($p.req_per_s // 0) > 0
+                            then ($run.req_per_s / $p.req_per_s | r(3)) else null end)} ]) as $pr
+                | .ratio_to_plain_per_round = [$pr[].cpu | select(. != null)]
+                | .ratio_to_plain = (.ratio_to_plain_per_round | median | r(3))
+                | .req_per_s_ratio_to_plain_per_round = [$pr[].rps | select(. != null)]
+                | .req_per_s_ratio_to_plain = (.req_per_s_ratio_to_plain_per_round | median | r(3))
+              end ],
         latency: [ $workloads[] as $w | $targets[] as $t
             | [$lat[] | select(.workload == $w and .target == $t)] as $runs
             | select($runs | length > 0)
@@ -695,21 +771,32 @@ jq -n --slurpfile tp "$WORK/tp.json" --slurpfile lat "$WORK/lat.json" \
                added_p99_ms_per_round: [ $runs[] as $run
                    | ($lat[] | select(.workload == $w and .target == "direct" and .round == $run.round)) as $d
                    | ($run.p99_ms - $d.p99_ms | r(3)) ]}
-            | .added_p99_ms = (.added_p99_ms_per_round | median | r(3)) ]
+            | .added_p99_ms = (.added_p99_ms_per_round | median | r(3)) ],
+        detect_failures: ($detect_failures | split("\n") | map(select(length > 0)))
       }
     | . as $s
     # Every floor gets a line; value and pass are null when this run could not measure it.
     | .floors = [ $workloads[] as $w
-        | ({target: "apiwarden-plain", floor: "req per proxy CPU-s >= 0.7x NGINX (capture off)", min: 0.7, unit: "x"},
-           {target: "apiwarden-full", floor: "req per proxy CPU-s >= 0.5x NGINX (capture, analysis, rate limiting)", min: 0.5, unit: "x"}) as $f
+        | ({target: "apiwarden-plain", floor: "req per proxy CPU-s >= 0.7x NGINX (capture off)", min: 0.7, unit: "x",
+            key: "ratio_to_nginx", base: "nginx"},
+           {target: "apiwarden-full", floor: "req per proxy CPU-s >= 0.5x NGINX (capture, analysis, rate limiting)", min: 0.5, unit: "x",
+            key: "ratio_to_nginx", base: "nginx"},
+           {target: "apiwarden-detect", floor: "req per proxy CPU-s >= 0.8x apiwarden-plain (detection on)", min: 0.8, unit: "x",
+            key: "ratio_to_plain", base: "apiwarden-plain"}) as $f
         | ([$s.throughput[] | select(.workload == $w and .target == $f.target)][0]) as $row
-        | ($row.ratio_to_nginx) as $v
+        | ($row[$f.key]) as $v
+        # apiwarden-detect: a refused (or otherwise >= 400) benchmark request fails the floor
+        # whatever the ratio (wrk counts it as a request done).
+        | (if $f.target == "apiwarden-detect" then ($row.errors_status // 0) + ($row.detection_refused // 0) else 0 end) as $bad
         | {workload: $w, target: $f.target, floor: $f.floor, unit: $f.unit, value: $v,
-           pass: (if $v == null then null else $v >= $f.min end),
-           needs: "targets nginx and \($f.target), closed loop",
-           note: (if ($row.dropped // 0) > 0
-                  then "\($row.dropped) of \($row.dropped + ($row.captured // 0)) calls were dropped from analysis (queue full), so their analysis is not in the CPU count"
-                  else null end)} ]
+           pass: (if $v == null then null else $v >= $f.min and $bad == 0 end),
+           needs: "targets \($f.base) and \($f.target), closed loop",
+           note: ([ (if ($row.dropped // 0) > 0
+                     then "\($row.dropped) of \($row.dropped + ($row.captured // 0)) calls were dropped from analysis (queue full), so their analysis is not in the CPU count"
+                     else empty end),
+                    (if $bad > 0
+                     then "\($row.errors_status // 0) answers >= 400, \($row.detection_refused // 0) refused by attack detection: legitimate requests refused (false positives), so the throughput is not valid"
+                     else empty end) ] | if length == 0 then null else join("; ") end)} ]
       + [ $workloads[] as $w | ("apiwarden-plain", "apiwarden-full") as $t
         | ([$s.latency[] | select(.workload == $w and .target == $t) | .added_p99_ms][0]) as $v
         | {workload: $w, target: $t, floor: "p99 added vs direct <= 1 ms at \($rate) req/s", unit: " ms",
@@ -736,6 +823,16 @@ report() {
         echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|"
         jq -r '.throughput[] | "| \(.workload) | \(.target) | \(.req_per_s) | \(.proxy_cpu_s // "– (no proxy)") | \(.req_per_proxy_cpu_s // "–") | \(if .target == "nginx" then "1" elif .target == "direct" then "–" else (.ratio_to_nginx // "–") end) | \(.ratio_to_nginx_per_round | map(tostring) | join(" / ")) | \(.upstream_cpu_s) | \(.req_per_upstream_cpu_s) | \(.machine_busy_pct) | \(.errors) | \(if .analyzed == null then "–" else "\(.analyzed) / \(.dropped) / \(.rate_limited)" end) | \(if .analyzed == null then "–" else .drain_s end) |"' "$s"
     fi
+    if [ "$THROUGHPUT" = 1 ] && jq -e 'any(.throughput[]; .target == "apiwarden-detect")' "$s" >/dev/null; then
+        echo
+        echo "### Cost of attack detection: apiwarden-detect ÷ apiwarden-plain (closed loop, same round)"
+        echo
+        echo "| workload | apiwarden-detect req/s | apiwarden-plain req/s | req/s ÷ apiwarden-plain (median of per-round ratios) | per round | apiwarden-detect req per proxy CPU-s | apiwarden-plain req per proxy CPU-s | req per proxy CPU-s ÷ apiwarden-plain (median of per-round ratios) | per round | errors | answers >= 400 | refused by detection |"
+        echo "|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|"
+        jq -r '.throughput as $all | $all[] | select(.target == "apiwarden-detect") | .workload as $w
+            | ([$all[] | select(.workload == $w and .target == "apiwarden-plain")][0] // {}) as $p
+            | "| \(.workload) | \(.req_per_s) | \($p.req_per_s // "–") | \(.req_per_s_ratio_to_plain // "–") | \(.req_per_s_ratio_to_plain_per_round | map(tostring) | join(" / ")) | \(.req_per_proxy_cpu_s // "–") | \($p.req_per_proxy_cpu_s // "–") | \(.ratio_to_plain // "–") | \(.ratio_to_plain_per_round | map(tostring) | join(" / ")) | \(.errors) | \(.errors_status) | \(.detection_refused // "–") |"' "$s"
+    fi
     if [ "$LATENCY" = 1 ]; then
         echo
         echo "### Latency at a fixed rate (open loop, $RATE req/s, corrected for coordinated omission)"
@@ -748,11 +845,21 @@ report() {
     echo "### Floors"
     echo
     jq -r '.floors[] | "- \(.workload), \(.target): \(.floor): \(if .pass == null then "n/a (needs \(.needs))" elif .pass then "PASS (\(.value)\(.unit))" else "FAIL (\(.value)\(.unit))" end)\(if .note then "; note: \(.note)" else "" end)"' "$s"
+    if jq -e '.detect_failures | length > 0' "$s" >/dev/null; then
+        echo
+        echo "### ERRORS: apiwarden-detect refused or failed legitimate benchmark requests"
+        echo
+        jq -r '.detect_failures[] | "- \(.)"' "$s"
+    fi
     echo
     echo "Raw data: $OUT (throughput.tsv, latency.tsv, summary.json, raw/)."
 }
-for target in apiwarden-plain apiwarden-full; do
+for target in apiwarden-plain apiwarden-full apiwarden-detect; do
     [ ! -f "$WORK/$target.log" ] || cp "$WORK/$target.log" "$OUT/raw/"
 done
 report | tee "$OUT/report.md"
+if [ ${#DETECT_FAILURES[@]} -gt 0 ]; then
+    for msg in "${DETECT_FAILURES[@]}"; do log "ERROR: $msg"; done
+    die "apiwarden-detect answered ${#DETECT_FAILURES[@]} run(s) of legitimate requests with errors or non-2xx statuses (false positives?): its results are not valid; report in $OUT"
+fi
 log "done: $OUT"

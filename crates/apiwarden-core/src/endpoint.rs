@@ -135,7 +135,13 @@ pub struct Endpoint {
     pub request_bodies: Vec<BodySchema>,
     pub responses: Vec<ResponseSummary>,
     pub auth: Vec<AuthSeen>,
+    /// Calls seen, analysed or not.
     pub calls: u64,
+    /// Set when only some calls were analysed (the gateway's adaptive analysis): the calls
+    /// that every other count here (parameters, bodies, responses, latency, sensitive data)
+    /// describes. `None`: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysed_calls: Option<u64>,
     pub first_seen_us: i64,
     pub last_seen_us: i64,
     pub latency: LatencySummary,
@@ -149,6 +155,11 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The calls that the parameter, body and response counts describe.
+    pub fn analysed(&self) -> u64 {
+        self.analysed_calls.unwrap_or(self.calls)
+    }
+
     pub fn parameters_in(&self, location: Location) -> impl Iterator<Item = &Parameter> {
         self.parameters.iter().filter(move |p| p.location == location)
     }

@@ -33,5 +33,6 @@ pub use endpoint::{Endpoint, EndpointKey};
 pub use field::{Direction, Field, FieldValue, Location};
 pub use finding::{Finding, OwaspApiCategory, Severity};
 pub use model::{
-    ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings,
+    ApiCall, Body, CallId, ClientInfo, CountedCall, Header, HttpRequest, HttpResponse, Observed, SourceKind,
+    Timings,
 };

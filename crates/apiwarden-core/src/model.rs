@@ -236,6 +236,22 @@ pub struct Timings {
     pub wait_ms: Option<f64>,
 }
 
+/// A call known only by its request line and the media type of its answer: traffic the
+/// gateway counted without analysing it deeply (adaptive analysis, see the gateway's
+/// `capture.analyse_one_in`). It adds to an endpoint's call count and last-seen time only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountedCall {
+    /// Start of the call, microseconds since the Unix epoch (UTC).
+    pub started_at_us: i64,
+    pub method: String,
+    /// As in [`HttpRequest::host`]: `host[:port]`, the default port left out.
+    pub host: String,
+    /// The raw path, without the query.
+    pub path: String,
+    /// The response's media type (lowercase essence), when it had one.
+    pub response_media_type: Option<String>,
+}
+
 /// One API call: a request, the response if there was one, and where and when it was seen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiCall {

@@ -58,7 +58,10 @@ mod decode_registry {
         assert_eq!(decode(Some("text/plain"), b"hello"), None);
         assert_eq!(decode(None, b"a=1&b=2"), None);
         assert_eq!(decode(Some("application/octet-stream"), br#"{"a":1}"#), None);
-        assert_eq!(decode(Some("application/xml"), b"<a/>"), None);
+        assert_eq!(decode(Some("image/svg"), b"<a/>"), None);
+        // XML has a decoder of its own.
+        assert_eq!(decode(Some("application/xml"), b"<a>1</a>"), Some(Ok(("xml", json!({"a": "1"})))));
+        assert_eq!(decode(Some("application/soap+xml"), b"<a/>"), Some(Ok(("xml", json!({"a": ""})))));
     }
 
     #[test]

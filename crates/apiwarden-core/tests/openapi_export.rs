@@ -22,6 +22,7 @@ fn endpoint(host: &str, method: &str, template: &str, calls: u64) -> Endpoint {
         responses: vec![ResponseSummary { status: 200, count: calls, bodies: Vec::new() }],
         auth: Vec::new(),
         calls,
+        analysed_calls: None,
         first_seen_us: 1_709_287_200_000_000,
         last_seen_us: 1_709_290_800_500_000,
         latency: LatencySummary {

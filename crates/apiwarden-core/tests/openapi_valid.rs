@@ -79,6 +79,7 @@ fn endpoint(host: &str, method: &str, template: &str) -> Endpoint {
         responses: vec![ResponseSummary { status: 200, count: 10, bodies: Vec::new() }],
         auth: Vec::new(),
         calls: 10,
+        analysed_calls: None,
         first_seen_us: 1_709_287_200_000_000,
         last_seen_us: 1_709_373_600_250_000,
         latency: LatencySummary {

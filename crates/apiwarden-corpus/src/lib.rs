@@ -15,6 +15,10 @@
 //!
 //! Output is streamed entry by entry, so very large files need little memory, and the same
 //! seed always gives byte-identical output.
+//!
+//! [`attacks`] is a second corpus: labelled attack requests of twelve injection classes in
+//! every placement where they occur, and suspicious-looking legitimate traffic, to measure
+//! runtime attack detection (detection rate per class and placement, false positives).
 
 use std::io::Write;
 
@@ -29,6 +33,8 @@ macro_rules! opt {
         if $c.chance($p) { $v } else { serde_json::Value::Null }
     };
 }
+
+pub mod attacks;
 
 mod apis;
 mod engine;

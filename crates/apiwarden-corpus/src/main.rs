@@ -29,7 +29,8 @@ use flate2::write::GzEncoder;
     apiwarden-corpus generate --out corpus/ --api shop --api bank --gzip\n  \
     apiwarden-corpus big --out big.har --calls 200000 --body-bytes 1024\n  \
     apiwarden-corpus score --truth corpus/ --inventory inventory.json --min-f1 0.97\n  \
-    apiwarden-corpus stats --api saas"
+    apiwarden-corpus stats --api saas\n  \
+    apiwarden-corpus attacks --out attacks/ --seed 42 --legit 6000"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -111,6 +112,22 @@ enum Command {
         #[arg(long, default_value_t = 42, value_name = "S")]
         seed: u64,
     },
+    /// Write the labelled attack corpus and suspicious-looking legitimate traffic.
+    ///
+    /// DIR/attacks.jsonl and DIR/legit.jsonl hold one call per line (apiwarden's JSON-lines
+    /// call format); DIR/labels.jsonl holds the call id and label of every attack call
+    /// (class, placement, evasion, technique, payload). Prints counts per class and placement.
+    Attacks {
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Random seed; the same seed gives byte-identical output.
+        #[arg(long, default_value_t = 42, value_name = "S")]
+        seed: u64,
+        /// Number of legitimate calls.
+        #[arg(long, default_value_t = apiwarden_corpus::attacks::DEFAULT_LEGIT_CALLS, value_name = "N")]
+        legit: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -126,6 +143,11 @@ fn main() -> Result<()> {
                 let traps: Vec<String> = a.traps.iter().map(|t| format!("{t:?}")).collect();
                 println!("         traps: {}", traps.join(", "));
             }
+            Ok(())
+        }
+        Command::Attacks { out, seed, legit } => {
+            let summary = apiwarden_corpus::attacks::write_corpus(&out, seed, legit)?;
+            println!("{summary}");
             Ok(())
         }
         Command::Stats { api, calls, seed } => {

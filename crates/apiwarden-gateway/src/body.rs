@@ -5,6 +5,7 @@
 //! when the body ends, fails or is dropped, the copy goes to the call's [`CallSlot`]. An
 //! optional deadline cuts a body that outlives the call timeout.
 
+use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -33,6 +34,51 @@ enum Source {
     Empty,
     Full(Option<Bytes>),
     Incoming(Incoming),
+    /// Frames already read for inspection, replayed before the rest of the body.
+    Prefixed(BufferedPrefix),
+}
+
+/// The first frames of a request body, read so that layers can inspect them
+/// ([`read_prefix`]), and what is left of the body.
+pub struct BufferedPrefix {
+    frames: VecDeque<Frame<Bytes>>,
+    /// The data bytes of `frames`, in one piece, for the layers.
+    pub data: Bytes,
+    /// `None` once the whole body was read.
+    rest: Option<Incoming>,
+    /// The body's size hint before any frame was read (a `Content-Length` stays exact).
+    hint: SizeHint,
+}
+
+impl BufferedPrefix {
+    /// True when `data` is the whole body.
+    pub fn complete(&self) -> bool {
+        self.rest.is_none()
+    }
+}
+
+/// Reads frames of `body` until at least `limit` data bytes or its end. The frames are
+/// kept to be sent upstream unchanged.
+pub async fn read_prefix(mut body: Incoming, limit: usize) -> Result<BufferedPrefix, hyper::Error> {
+    let hint = body.size_hint();
+    let mut frames = VecDeque::new();
+    let mut data = BytesMut::new();
+    loop {
+        if data.len() >= limit {
+            return Ok(BufferedPrefix { frames, data: data.freeze(), rest: Some(body), hint });
+        }
+        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            None => return Ok(BufferedPrefix { frames, data: data.freeze(), rest: None, hint }),
+            Some(Err(err)) => return Err(err),
+            Some(Ok(frame)) => {
+                if let Some(chunk) = frame.data_ref() {
+                    let room = limit.saturating_sub(data.len());
+                    data.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+                }
+                frames.push_back(frame);
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +96,11 @@ impl ProxyBody {
 
     pub fn incoming(body: Incoming) -> ProxyBody {
         ProxyBody { source: Source::Incoming(body), capture: None, deadline: None, errors: None }
+    }
+
+    /// A body whose first frames were read for inspection.
+    pub fn prefixed(prefix: BufferedPrefix) -> ProxyBody {
+        ProxyBody { source: Source::Prefixed(prefix), capture: None, deadline: None, errors: None }
     }
 
     /// Copies up to `limit` bytes of this body into `part` of the call's slot.
@@ -98,6 +149,14 @@ impl Body for ProxyBody {
             Source::Full(bytes) => bytes.take().map(|b| Ok(Frame::data(b))),
             Source::Incoming(body) => ready!(Pin::new(body).poll_frame(cx))
                 .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
+            Source::Prefixed(prefix) => match prefix.frames.pop_front() {
+                Some(frame) => Some(Ok(frame)),
+                None => match prefix.rest.as_mut() {
+                    Some(body) => ready!(Pin::new(body).poll_frame(cx))
+                        .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
+                    None => None,
+                },
+            },
         };
         if let (Some(Err(_)), Some(errors)) = (&frame, &this.errors) {
             errors.inc();
@@ -121,6 +180,9 @@ impl Body for ProxyBody {
             Source::Empty => true,
             Source::Full(bytes) => bytes.is_none(),
             Source::Incoming(body) => body.is_end_stream(),
+            Source::Prefixed(prefix) => {
+                prefix.frames.is_empty() && prefix.rest.as_ref().is_none_or(|body| body.is_end_stream())
+            }
         }
     }
 
@@ -129,6 +191,7 @@ impl Body for ProxyBody {
             Source::Empty => SizeHint::with_exact(0),
             Source::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Source::Incoming(body) => body.size_hint(),
+            Source::Prefixed(prefix) => prefix.hint,
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Live capture: every sampled call becomes an [`ApiCall`] and goes to the analysis
-//! pipeline through a bounded queue.
+//! Live capture: every sampled call becomes an [`ApiCall`] (or, when adaptive analysis
+//! only counts it, a [`CountedCall`]) and goes to the analysis pipeline through a bounded
+//! queue.
 //!
 //! The proxy never waits for analysis: a call is offered with `try_send`, and when the
 //! queue is full it is dropped from analysis and counted (`capture_dropped`), while the
@@ -16,7 +17,8 @@ use std::time::{Duration, Instant};
 use apiwarden_core::inspect::Inspector;
 use apiwarden_core::model::now_us;
 use apiwarden_core::{
-    ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, HttpResponse, Observed, SourceKind, Timings,
+    ApiCall, Body, CallId, ClientInfo, CountedCall, Header, HttpRequest, HttpResponse, Observed, SourceKind,
+    Timings,
 };
 use apiwarden_ingest::{IngestConfig, Ingestor, LiveBatch};
 use apiwarden_store::SqliteStore;
@@ -141,13 +143,22 @@ pub fn header_list(headers: &HeaderMap) -> Vec<Header> {
         .collect()
 }
 
+/// What the capture queue carries.
+pub enum Captured {
+    /// A call to analyse in full (boxed: the channel's slots are the size of the largest
+    /// variant, and most calls are only counted).
+    Analysed(Box<ApiCall>),
+    /// A call only to count (see `sampling.rs`).
+    Counted(CountedCall),
+}
+
 /// The sending side of the capture queue, shared by every connection.
 ///
 /// Bounded twice: in calls (the channel) and in captured body bytes, so that a burst of
 /// large bodies cannot pile up `queue × 2 × body_bytes` of memory.
 #[derive(Clone)]
 pub struct CaptureQueue {
-    sender: Sender<ApiCall>,
+    sender: Sender<Captured>,
     metrics: Arc<Metrics>,
     bytes: Arc<QueuedBytes>,
 }
@@ -183,18 +194,32 @@ impl QueuedBytes {
 }
 
 /// The captured body bytes a call holds.
-fn body_bytes(call: &ApiCall) -> usize {
-    call.request.body.bytes.len() + call.response.as_ref().map_or(0, |r| r.body.bytes.len())
+fn body_bytes(captured: &Captured) -> usize {
+    match captured {
+        Captured::Analysed(call) => {
+            call.request.body.bytes.len() + call.response.as_ref().map_or(0, |r| r.body.bytes.len())
+        }
+        Captured::Counted(_) => 0,
+    }
 }
 
 impl CaptureQueue {
     fn offer(&self, call: ApiCall) {
-        let size = body_bytes(&call);
+        self.send(Captured::Analysed(Box::new(call)));
+    }
+
+    /// Queues a call to be counted without analysis.
+    pub fn count(&self, call: CountedCall) {
+        self.send(Captured::Counted(call));
+    }
+
+    fn send(&self, captured: Captured) {
+        let size = body_bytes(&captured);
         if !self.bytes.reserve(size) {
             self.metrics.capture_dropped.inc();
             return;
         }
-        match self.sender.try_send(call) {
+        match self.sender.try_send(captured) {
             Ok(()) => {
                 self.metrics.capture_queued.inc();
             }
@@ -291,7 +316,7 @@ impl Analysis {
 fn analyse(
     mut store: SqliteStore,
     settings: AnalysisSettings,
-    receiver: Receiver<ApiCall>,
+    receiver: Receiver<Captured>,
     bytes: &QueuedBytes,
     metrics: &Metrics,
     stopping: &AtomicBool,
@@ -309,9 +334,12 @@ fn analyse(
         // Calls are analysed as they come (every POLL), so the work is spread evenly
         // instead of arriving as one burst per commit that would delay traffic on a busy
         // machine; the store is written once per batch or flush interval.
-        for call in receiver.try_iter().take(if last { usize::MAX } else { settings.batch }) {
-            bytes.release(body_bytes(&call));
-            ingestor.observe_live(&mut pending, &call);
+        for captured in receiver.try_iter().take(if last { usize::MAX } else { settings.batch }) {
+            bytes.release(body_bytes(&captured));
+            match &captured {
+                Captured::Analysed(call) => ingestor.observe_live(&mut pending, call),
+                Captured::Counted(call) => ingestor.count_live(&mut pending, call),
+            }
             if pending.len() >= settings.batch {
                 commit(&mut ingestor, std::mem::take(&mut pending), metrics);
                 last_commit = Instant::now();
@@ -336,9 +364,11 @@ const POLL: Duration = Duration::from_millis(10);
 fn commit(ingestor: &mut Ingestor<'_>, batch: LiveBatch, metrics: &Metrics) {
     let started = Instant::now();
     let calls = batch.len();
+    let counted = batch.counted();
     match ingestor.commit_live(batch) {
         Ok(report) => {
-            metrics.capture_analyzed.inc_by(report.calls_new);
+            metrics.capture_analyzed.inc_by((calls - counted) as u64);
+            metrics.capture_counted.inc_by(counted as u64);
             tracing::debug!(
                 calls,
                 new = report.calls_new,
@@ -360,11 +390,11 @@ mod tests {
     use super::*;
     use crate::body::ProxyBody;
 
-    fn queue(capacity: usize) -> (CaptureQueue, Receiver<ApiCall>, Arc<Metrics>) {
+    fn queue(capacity: usize) -> (CaptureQueue, Receiver<Captured>, Arc<Metrics>) {
         queue_with_budget(capacity, usize::MAX)
     }
 
-    fn queue_with_budget(capacity: usize, budget: usize) -> (CaptureQueue, Receiver<ApiCall>, Arc<Metrics>) {
+    fn queue_with_budget(capacity: usize, budget: usize) -> (CaptureQueue, Receiver<Captured>, Arc<Metrics>) {
         let metrics = Arc::new(Metrics::new());
         let (sender, receiver) = crossbeam_channel::bounded(capacity);
         (
@@ -422,7 +452,7 @@ mod tests {
         let response_body = ProxyBody::full("{}").tap(slot.clone(), Part::Response, 10);
         response_body.collect().await.unwrap();
 
-        let call = receiver.try_recv().unwrap();
+        let Captured::Analysed(call) = receiver.try_recv().unwrap() else { panic!("not analysed") };
         assert_eq!(call.id, CallId(7));
         assert_eq!(call.observed.source, SourceKind::Gateway);
         assert_eq!(call.request.body.bytes.len(), 10);
@@ -441,7 +471,7 @@ mod tests {
         let slot = CallSlot::new(queue, 8, "api", [10, 0, 0, 1].into(), request());
         drop(ProxyBody::full("never read").tap(slot.clone(), Part::Request, 64));
         slot.response_head(502, &HeaderMap::new(), Some(Bytes::from_static(b"{\"status\":502}")));
-        let call = receiver.try_recv().unwrap();
+        let Captured::Analysed(call) = receiver.try_recv().unwrap() else { panic!("not analysed") };
         assert!(call.request.body.truncated, "the unread body is marked as not captured whole");
         assert_eq!(call.response.unwrap().status, 502);
     }

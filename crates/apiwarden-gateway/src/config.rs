@@ -44,6 +44,8 @@ pub struct GatewayConfig {
     pub limits: Limits,
     #[serde(default)]
     pub capture: CaptureConfig,
+    #[serde(default)]
+    pub detection: DetectionConfig,
     /// Take the client address from the last `X-Forwarded-For` entry (set this only behind
     /// a load balancer that always writes it); otherwise it is the TCP peer.
     #[serde(default)]
@@ -75,6 +77,7 @@ impl Default for GatewayConfig {
             timeouts: Timeouts::default(),
             limits: Limits::default(),
             capture: CaptureConfig::default(),
+            detection: DetectionConfig::default(),
             trust_forwarded_for: false,
             access_log: false,
             routes: Vec::new(),
@@ -200,6 +203,81 @@ fn default_connections() -> usize {
     10_000
 }
 
+/// Attack detection on requests (docs/detection.md).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectionConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `monitor` records detections (metrics, logs) and lets the call through; `block`
+    /// answers 403; `route` follows the route's (or the gateway's) mode.
+    #[serde(default)]
+    pub mode: DetectionMode,
+    /// Request body bytes read and inspected before the call goes upstream; the rest
+    /// streams through uninspected.
+    #[serde(default = "default_inspect_bytes")]
+    pub inspect_bytes: usize,
+    /// Request fields (path segments, parameters, headers, cookies, body leaves) inspected
+    /// per call at most.
+    #[serde(default = "default_inspect_fields")]
+    pub inspect_fields: usize,
+    /// What a call that passes `inspect_bytes` or `inspect_fields` gets: its first part
+    /// inspected (`inspect_prefix`), or refused (`block`, 413).
+    #[serde(default)]
+    pub on_limit: OnLimit,
+    /// A client must send the inspected part of its body within this (then 408).
+    #[serde(default = "secs::<10>", deserialize_with = "duration")]
+    pub body_timeout: Duration,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectionMode {
+    #[default]
+    Monitor,
+    Block,
+    Route,
+}
+
+impl fmt::Display for DetectionMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DetectionMode::Monitor => "monitor",
+            DetectionMode::Block => "block",
+            DetectionMode::Route => "route",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnLimit {
+    #[default]
+    InspectPrefix,
+    Block,
+}
+
+impl Default for DetectionConfig {
+    fn default() -> Self {
+        DetectionConfig {
+            enabled: true,
+            mode: DetectionMode::default(),
+            inspect_bytes: default_inspect_bytes(),
+            inspect_fields: default_inspect_fields(),
+            on_limit: OnLimit::default(),
+            body_timeout: secs::<10>(),
+        }
+    }
+}
+
+fn default_inspect_bytes() -> usize {
+    256 * 1024
+}
+
+fn default_inspect_fields() -> usize {
+    1_000
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaptureConfig {
@@ -213,6 +291,14 @@ pub struct CaptureConfig {
     /// Fraction of calls captured, 0.0–1.0.
     #[serde(default = "one")]
     pub sample: f64,
+    /// Adaptive analysis: the first `analyse_first` captured calls of each call shape
+    /// (method, host and path with identifier-like segments folded) are analysed in full.
+    #[serde(default = "default_analyse_first")]
+    pub analyse_first: u32,
+    /// ... after which one call in `analyse_one_in` is, and the others are only counted
+    /// (endpoint, call count, last seen). 1 analyses every captured call.
+    #[serde(default = "default_analyse_one_in")]
+    pub analyse_one_in: u32,
     /// Calls waiting for analysis; when full, new calls are dropped from analysis (and
     /// counted), never from the proxy.
     #[serde(default = "default_queue")]
@@ -238,6 +324,8 @@ impl Default for CaptureConfig {
             enabled: true,
             body_bytes: default_body_bytes(),
             sample: 1.0,
+            analyse_first: default_analyse_first(),
+            analyse_one_in: default_analyse_one_in(),
             queue: default_queue(),
             queue_bytes: default_queue_bytes(),
             batch: default_batch(),
@@ -245,6 +333,14 @@ impl Default for CaptureConfig {
             store: None,
         }
     }
+}
+
+fn default_analyse_first() -> u32 {
+    100
+}
+
+fn default_analyse_one_in() -> u32 {
+    10
 }
 
 fn yes() -> bool {
@@ -447,9 +543,12 @@ impl GatewayConfig {
                 format!("{} is not a fraction between 0 and 1", capture.sample),
             ));
         }
-        for (field, value) in
-            [("queue", capture.queue), ("queue_bytes", capture.queue_bytes), ("batch", capture.batch)]
-        {
+        for (field, value) in [
+            ("queue", capture.queue),
+            ("queue_bytes", capture.queue_bytes),
+            ("batch", capture.batch),
+            ("analyse_one_in", capture.analyse_one_in as usize),
+        ] {
             if value == 0 {
                 problems.push(ConfigProblem::new(format!("gateway.capture.{field}"), "must be at least 1"));
             }
@@ -459,11 +558,15 @@ impl GatewayConfig {
         for (key, value, most) in [
             ("gateway.capture.queue", capture.queue, MAX_QUEUE),
             ("gateway.capture.body_bytes", capture.body_bytes, MAX_CAPTURED_BODY_BYTES),
+            ("gateway.detection.inspect_bytes", self.detection.inspect_bytes, MAX_CAPTURED_BODY_BYTES),
             ("gateway.workers", self.workers, MAX_WORKERS),
         ] {
             if value > most {
                 problems.push(ConfigProblem::new(key, format!("{value} is above the maximum of {most}")));
             }
+        }
+        if self.detection.inspect_fields == 0 {
+            problems.push(ConfigProblem::new("gateway.detection.inspect_fields", "must be at least 1"));
         }
         if self.rate_limit_max_keys == 0 {
             problems.push(ConfigProblem::new("gateway.rate_limit_max_keys", "must be at least 1"));

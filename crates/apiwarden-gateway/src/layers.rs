@@ -13,6 +13,7 @@ use std::time::Instant;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, StatusCode};
 
+use crate::body::BufferedPrefix;
 use crate::config::Mode;
 use crate::ratelimit::{Outcome, RateLimitRequest, RateLimiter, retry_after_seconds};
 
@@ -25,6 +26,11 @@ pub struct RequestContext<'a> {
     pub path: &'a str,
     pub client_ip: IpAddr,
     pub now: Instant,
+    /// `http` or `https`, as the client connected.
+    pub scheme: &'a str,
+    /// The first bytes of the request body, read before the call goes upstream when a
+    /// layer inspects bodies (`None`: no body, or no layer wants it).
+    pub body: Option<&'a BufferedPrefix>,
 }
 
 /// A layer's refusal of a call.
@@ -53,6 +59,11 @@ pub trait Layer: Send + Sync {
     /// Short name for metrics and logs (`rate_limit`).
     fn name(&self) -> &'static str;
     fn check(&self, context: &RequestContext<'_>) -> Verdict;
+    /// True when the layer inspects request bodies (the proxy then reads the first bytes
+    /// of each body before the call goes upstream).
+    fn wants_body(&self) -> bool {
+        false
+    }
 }
 
 /// The result of running the stack over a call.
@@ -77,6 +88,10 @@ impl LayerStack {
 
     pub fn is_empty(&self) -> bool {
         self.layers.is_empty()
+    }
+
+    pub fn wants_body(&self) -> bool {
+        self.layers.iter().any(|layer| layer.wants_body())
     }
 
     pub fn run(&self, context: &RequestContext<'_>, mode: Mode) -> StackOutcome {
@@ -183,6 +198,8 @@ mod tests {
             path: "/",
             client_ip: [127, 0, 0, 1].into(),
             now: Instant::now(),
+            scheme: "http",
+            body: None,
         };
         stack.run(&context, mode)
     }

@@ -12,6 +12,7 @@
 pub mod body;
 pub mod capture;
 pub mod config;
+pub mod detection;
 pub mod headers;
 pub mod io;
 pub mod layers;
@@ -20,6 +21,7 @@ pub mod problem;
 pub mod proxy;
 pub mod ratelimit;
 pub mod route;
+pub mod sampling;
 pub mod server;
 pub mod tls;
 

@@ -75,6 +75,8 @@ pub enum ConnectionErrorKind {
     header_too_large,
     /// Request head not received in time (slow client): closed.
     header_timeout,
+    /// The inspected part of a request body not received in time: 408 sent.
+    body_timeout,
     /// Not HTTP, or malformed: 400 sent or closed.
     malformed,
     /// TLS handshake failed or timed out.
@@ -104,6 +106,7 @@ pub struct Metrics {
     pub capture_queued: Counter,
     pub capture_dropped: Counter,
     pub capture_analyzed: Counter,
+    pub capture_counted: Counter,
     pub capture_failed: Counter,
     pub capture_queue_depth: Gauge,
     pub capture_queue_bytes: Gauge,
@@ -132,6 +135,7 @@ impl Metrics {
             capture_queued: Counter::default(),
             capture_dropped: Counter::default(),
             capture_analyzed: Counter::default(),
+            capture_counted: Counter::default(),
             capture_failed: Counter::default(),
             capture_queue_depth: Gauge::default(),
             capture_queue_bytes: Gauge::default(),
@@ -179,6 +183,11 @@ impl Metrics {
             "capture_analyzed",
             "Captured calls analysed and committed to the store",
             metrics.capture_analyzed.clone(),
+        );
+        registry.register(
+            "capture_counted",
+            "Captured calls only counted, not analysed in full (adaptive analysis)",
+            metrics.capture_counted.clone(),
         );
         registry.register(
             "capture_failed",

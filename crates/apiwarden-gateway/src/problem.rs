@@ -29,6 +29,8 @@ pub mod kind {
     pub const RATE_LIMITED: &str = "urn:apiwarden:problem:rate-limited";
     pub const REJECTED: &str = "urn:apiwarden:problem:rejected";
     pub const INCOMPLETE_REQUEST: &str = "urn:apiwarden:problem:incomplete-request";
+    pub const REQUEST_TIMEOUT: &str = "urn:apiwarden:problem:request-timeout";
+    pub const ATTACK_DETECTED: &str = "urn:apiwarden:problem:attack-detected";
 }
 
 impl Problem<'_> {
@@ -40,7 +42,11 @@ impl Problem<'_> {
 
 /// The problem type for a layer's rejection status.
 pub fn kind_for_rejection(status: StatusCode) -> &'static str {
-    if status == StatusCode::TOO_MANY_REQUESTS { kind::RATE_LIMITED } else { kind::REJECTED }
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => kind::RATE_LIMITED,
+        StatusCode::FORBIDDEN => kind::ATTACK_DETECTED,
+        _ => kind::REJECTED,
+    }
 }
 
 #[cfg(test)]

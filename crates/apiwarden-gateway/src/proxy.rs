@@ -5,18 +5,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use apiwarden_core::HttpRequest;
+use apiwarden_core::model::{media_type_essence, now_us};
+use apiwarden_core::{CountedCall, HttpRequest};
 use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use http::request::Parts;
-use http::{Request, Response, StatusCode, Uri, Version};
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncWriteExt;
 
-use crate::body::ProxyBody;
+use crate::body::{ProxyBody, read_prefix};
 use crate::capture::{CallSlot, CaptureQueue, Part, header_list};
 use crate::config::{Timeouts, UpstreamProtocol};
 use crate::headers::{
@@ -27,6 +28,7 @@ use crate::layers::{LayerStack, Rejection, RequestContext};
 use crate::metrics::{Action, ConnectionErrorKind, Metrics, RouteMetrics, UpstreamErrorKind};
 use crate::problem::{self, PROBLEM_JSON, Problem};
 use crate::route::{Route, RouteTable};
+use crate::sampling::AnalysisSampler;
 
 pub type UpstreamClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, ProxyBody>;
 
@@ -37,6 +39,8 @@ pub struct CaptureSettings {
     pub body_bytes: usize,
     /// A call is captured when the hash of its sequence number is at most this.
     pub sample_threshold: u64,
+    /// Which captured calls are analysed in full; the others are only counted.
+    pub analysis: Arc<AnalysisSampler>,
 }
 
 impl CaptureSettings {
@@ -50,6 +54,14 @@ impl CaptureSettings {
     }
 }
 
+/// How much of a request body the layers inspect before the call goes upstream.
+#[derive(Clone, Copy)]
+pub struct BodyInspection {
+    pub limit: usize,
+    /// The client must send that much (or its whole body) within this.
+    pub timeout: std::time::Duration,
+}
+
 /// Everything the call path needs, shared by every connection.
 /// Each worker thread has its own (its upstream pools); the rest is shared.
 pub struct Shared {
@@ -61,6 +73,8 @@ pub struct Shared {
     pub layers: LayerStack,
     pub metrics: Arc<Metrics>,
     pub capture: Option<CaptureSettings>,
+    /// Set when a layer inspects request bodies.
+    pub body_inspection: Option<BodyInspection>,
     pub ids: Arc<RequestIds>,
     pub timeouts: Timeouts,
     /// `http` or `https`: what the client connected with.
@@ -102,6 +116,8 @@ struct Call<'a> {
     route: &'a Route,
     request_id: HeaderValue,
     slot: Option<Arc<CallSlot>>,
+    /// A captured call that is only counted (adaptive analysis), queued with its answer.
+    counted: Option<CountedCall>,
     started: Instant,
     client_version: Version,
 }
@@ -133,17 +149,43 @@ async fn proxy(
     let Some(route) = shared.routes.find(host, path) else {
         return no_route(shared, &request_id, host, started);
     };
-    let slot = shared.capture.as_ref().filter(|tap| tap.sampled(number)).map(|tap| {
-        let captured = captured_request(&head, shared.scheme, &authority);
-        CallSlot::new(tap.queue.clone(), number, &route.name, client_ip, captured)
-    });
-    let call = Call { shared, route, request_id, slot, started, client_version: head.version };
+    let (slot, counted) = match shared.capture.as_ref().filter(|tap| tap.sampled(number)) {
+        None => (None, None),
+        // CORS preflights are told apart by their headers, which a counted call drops.
+        Some(tap) if head.method == Method::OPTIONS || tap.analysis.analyse(&head.method, host, path) => {
+            let captured = captured_request(&head, shared.scheme, &authority);
+            (Some(CallSlot::new(tap.queue.clone(), number, &route.name, client_ip, captured)), None)
+        }
+        Some(_) => (None, Some(counted_call(&head, shared.scheme, &authority))),
+    };
+    let call = Call { shared, route, request_id, slot, counted, started, client_version: head.version };
+
+    // A layer that inspects bodies sees the first bytes before anything goes upstream;
+    // they are then sent on unchanged, followed by the rest of the body.
+    let (incoming, prefix) = match shared.body_inspection {
+        Some(inspection) if !http_body::Body::is_end_stream(&body) && !is_grpc(&head.headers) => {
+            match tokio::time::timeout(inspection.timeout, read_prefix(body, inspection.limit)).await {
+                Ok(Ok(read)) => (None, Some(read)),
+                Ok(Err(_)) => return call.client_body_failed(),
+                Err(_) => return call.request_body_timeout(inspection),
+            }
+        }
+        _ => (Some(body), None),
+    };
 
     let mut extra_headers = Vec::new();
     if !shared.layers.is_empty() {
         let request_id = call.request_id.to_str().unwrap_or("-");
-        let context =
-            RequestContext { request_id, route: &route.name, head: &head, path, client_ip, now: started };
+        let context = RequestContext {
+            request_id,
+            route: &route.name,
+            head: &head,
+            path,
+            client_ip,
+            now: started,
+            scheme: shared.scheme,
+            body: prefix.as_ref(),
+        };
         let outcome = shared.layers.run(&context, route.mode);
         for (layer, rejection) in &outcome.monitored {
             shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::monitored);
@@ -151,7 +193,6 @@ async fn proxy(
         }
         if let Some((layer, rejection)) = outcome.rejected {
             shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::blocked);
-            drop(body);
             return call.rejected(rejection);
         }
         extra_headers = outcome.headers;
@@ -197,7 +238,11 @@ async fn proxy(
         UpstreamProtocol::Http1 => Version::HTTP_11,
         UpstreamProtocol::Http2 => Version::HTTP_2,
     };
-    let mut body = ProxyBody::incoming(body);
+    let mut body = match (prefix, incoming) {
+        (Some(prefix), _) => ProxyBody::prefixed(prefix),
+        (None, Some(body)) => ProxyBody::incoming(body),
+        (None, None) => ProxyBody::empty(),
+    };
     if let (Some(slot), Some(tap)) = (&call.slot, &shared.capture) {
         body = body.tap(slot.clone(), Part::Request, tap.body_bytes);
     }
@@ -237,7 +282,7 @@ async fn proxy(
 
 impl Call<'_> {
     fn forward_response(
-        self,
+        mut self,
         response: Response<Incoming>,
         extra_headers: Vec<(http::HeaderName, HeaderValue)>,
         upgrade: bool,
@@ -247,6 +292,7 @@ impl Call<'_> {
         if let Some(slot) = &self.slot {
             slot.response_head(head.status.as_u16(), &head.headers, None);
         }
+        self.count(&head.headers);
         for (name, value) in extra_headers {
             head.headers.append(name, value);
         }
@@ -289,6 +335,20 @@ impl Call<'_> {
         )
     }
 
+    /// The client did not send the part of its body that is inspected in time.
+    fn request_body_timeout(self, inspection: BodyInspection) -> Response<ProxyBody> {
+        self.shared.metrics.connection_error(ConnectionErrorKind::body_timeout);
+        let detail = format!("the request body did not arrive within {} ms", inspection.timeout.as_millis());
+        self.local(
+            StatusCode::REQUEST_TIMEOUT,
+            problem::kind::REQUEST_TIMEOUT,
+            "Request Timeout",
+            &detail,
+            None,
+            Vec::new(),
+        )
+    }
+
     /// The client's request body broke off (client gone or reset): not the upstream's fault.
     fn client_body_failed(self) -> Response<ProxyBody> {
         self.shared.metrics.connection_error(ConnectionErrorKind::other);
@@ -321,7 +381,7 @@ impl Call<'_> {
 
     /// A response the gateway makes itself.
     fn local(
-        self,
+        mut self,
         status: StatusCode,
         kind: &'static str,
         title: &str,
@@ -338,8 +398,20 @@ impl Call<'_> {
         if let Some(slot) = &self.slot {
             slot.response_head(status.as_u16(), response.headers(), Some(body));
         }
+        self.count(response.headers());
         self.finish(status);
         response
+    }
+
+    /// Queues a counted call once its answer's media type is known.
+    fn count(&mut self, response_headers: &HeaderMap) {
+        if let (Some(mut call), Some(tap)) = (self.counted.take(), &self.shared.capture) {
+            call.response_media_type = response_headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .map(media_type_essence);
+            tap.queue.count(call);
+        }
     }
 
     fn finish(&self, status: StatusCode) {
@@ -392,6 +464,14 @@ fn problem_response(status: StatusCode, request_id: &HeaderValue, body: Bytes) -
     response
 }
 
+/// gRPC bodies are length-prefixed protobuf messages that a client may stream while it
+/// waits for answers: they are not held back for inspection.
+fn is_grpc(headers: &http::HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_some_and(|value| {
+        value.as_bytes().get(..16).is_some_and(|p| p.eq_ignore_ascii_case(b"application/grpc"))
+    })
+}
+
 /// `host[:port]` as the client addressed it: the URI authority (HTTP/2, absolute form)
 /// or the `Host` field. A cheap copy (the field's bytes are shared), so that the head can
 /// be changed while the text is in use.
@@ -432,14 +512,29 @@ fn host_without_port(authority: &str) -> &str {
     }
 }
 
+/// The host as the model keeps it: `host[:port]` without the scheme's default port.
+fn model_host(scheme: &str, authority: &str) -> String {
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    authority.strip_suffix(default_port).unwrap_or(authority).to_owned()
+}
+
+/// A call to count without analysis (its answer's media type is filled in later).
+fn counted_call(head: &Parts, scheme: &str, authority: &str) -> CountedCall {
+    CountedCall {
+        started_at_us: now_us(),
+        method: head.method.as_str().to_owned(),
+        host: model_host(scheme, authority),
+        path: head.uri.path().to_owned(),
+        response_media_type: None,
+    }
+}
+
 /// The request as the model keeps it (bodies are filled in by the tap).
 fn captured_request(head: &Parts, scheme: &str, authority: &str) -> HttpRequest {
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    let host = authority.strip_suffix(default_port).unwrap_or(authority).to_owned();
     HttpRequest {
         method: head.method.as_str().to_owned(),
         scheme: scheme.to_owned(),
-        host,
+        host: model_host(scheme, authority),
         path: head.uri.path().to_owned(),
         query: head.uri.query().map(str::to_owned),
         http_version: Some(version_text(head.version).to_owned()),

@@ -25,13 +25,15 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::capture::{Analysis, AnalysisSettings, CaptureError};
 use crate::config::{GatewayConfig, UpstreamProtocol};
+use crate::detection::DetectionLayer;
 use crate::headers::RequestIds;
 use crate::io::{FirstBytesDeadline, NoRequestInTime};
 use crate::layers::{LayerStack, RateLimitLayer};
 use crate::metrics::{ConnectionErrorKind, Metrics, RouteMetrics};
-use crate::proxy::{self, CaptureSettings, Shared, UpstreamClient};
+use crate::proxy::{self, BodyInspection, CaptureSettings, Shared, UpstreamClient};
 use crate::ratelimit::RateLimiter;
 use crate::route::{Route, RouteTable};
+use crate::sampling::AnalysisSampler;
 use crate::tls;
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +130,15 @@ impl Gateway {
             layers.push(Arc::new(RateLimitLayer::new(limiter.clone())));
             Some(limiter)
         };
+        // Detection after rate limiting: a client over its limit is refused before its body
+        // is read and inspected.
+        if config.detection.enabled {
+            layers.push(Arc::new(DetectionLayer::new(&config.detection)));
+        }
+        let body_inspection = layers.wants_body().then_some(BodyInspection {
+            limit: config.detection.inspect_bytes,
+            timeout: config.detection.body_timeout,
+        });
         let analysis = if config.capture.enabled {
             let settings = AnalysisSettings {
                 store: config.capture.store.clone().unwrap_or(options.default_store),
@@ -145,6 +156,10 @@ impl Gateway {
             queue: analysis.queue.clone(),
             body_bytes: config.capture.body_bytes,
             sample_threshold: CaptureSettings::threshold(config.capture.sample),
+            analysis: Arc::new(AnalysisSampler::new(
+                config.capture.analyse_first,
+                config.capture.analyse_one_in,
+            )),
         });
         let ids = Arc::new(RequestIds::new());
         let worker_shared = || -> Result<Arc<Shared>, GatewayError> {
@@ -160,6 +175,7 @@ impl Gateway {
                 layers: layers.clone(),
                 metrics: metrics.clone(),
                 capture: capture.clone(),
+                body_inspection,
                 ids: ids.clone(),
                 timeouts: config.timeouts.clone(),
                 scheme: if tls.is_some() { "https" } else { "http" },

@@ -570,7 +570,10 @@ async fn disconnect_mid_body(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_disconnecting_mid_body_is_cleaned_up() {
     let mut upstream = disconnect_upstream().await;
-    let gateway = gateway(&format!("http://{}", upstream.addr), |_| {}).await;
+    // With detection on, the broken body never leaves the gateway (tests/detection.rs);
+    // here the body streams, so the upstream sees it break.
+    let gateway =
+        gateway(&format!("http://{}", upstream.addr), |config| config.detection.enabled = false).await;
 
     let outcome = disconnect_mid_body(&gateway, &mut upstream).await;
     assert!(outcome.is_err(), "the upstream must see the body fail, got {outcome:?}");
@@ -586,7 +589,10 @@ async fn client_disconnecting_mid_body_is_cleaned_up() {
 
 async fn client_disconnecting_mid_body_is_not_blamed_on_the_upstream() {
     let mut upstream = disconnect_upstream().await;
-    let gateway = gateway(&format!("http://{}", upstream.addr), |_| {}).await;
+    // With detection on, the broken body never leaves the gateway (tests/detection.rs);
+    // here the body streams, so the upstream sees it break.
+    let gateway =
+        gateway(&format!("http://{}", upstream.addr), |config| config.detection.enabled = false).await;
 
     let outcome = disconnect_mid_body(&gateway, &mut upstream).await;
     assert!(outcome.is_err(), "the upstream must see the body fail, got {outcome:?}");

@@ -35,7 +35,7 @@ use apiwarden_core::har::{HarLimits, entry_to_call};
 use apiwarden_core::inspect::Inspector;
 use apiwarden_core::jsonl::line_to_call;
 use apiwarden_core::model::now_us;
-use apiwarden_core::{ApiCall, CallId};
+use apiwarden_core::{ApiCall, CallId, CountedCall};
 use apiwarden_store::{Commit, HostUpdate, IngestRun, Store, StoreError};
 use rayon::prelude::*;
 
@@ -143,18 +143,26 @@ impl IngestReport {
 #[derive(Default)]
 pub struct LiveBatch {
     state: InventoryState,
+    /// Calls analysed (their ids are recorded in the store).
     ids: Vec<CallId>,
+    /// Calls counted without analysis ([`Ingestor::count_live`]).
+    counted: usize,
     report: CallsReport,
 }
 
 impl LiveBatch {
-    /// Calls observed since the last commit.
+    /// Calls observed or counted since the last commit.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.ids.len() + self.counted
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len() == 0
+    }
+
+    /// Calls counted without analysis since the last commit.
+    pub fn counted(&self) -> usize {
+        self.counted
     }
 }
 
@@ -455,14 +463,27 @@ impl<'a> Ingestor<'a> {
         let _ = self.observer.observe_call(&decoded, &mut batch.state);
         batch.report.calls_new += 1;
         // Folding keeps the state bounded between commits, as the file pipeline does per chunk.
-        if batch.ids.len().is_multiple_of(FOLD_EVERY) {
+        if batch.len().is_multiple_of(FOLD_EVERY) {
+            batch.state.collapse();
+        }
+    }
+
+    /// Counts a call that is not analysed (see [`CountedCall`]) into `batch`. It has no
+    /// id in the store: live ids are never ingested twice.
+    pub fn count_live(&self, batch: &mut LiveBatch, call: &CountedCall) {
+        batch.counted += 1;
+        match self.observer.count_call(call, &mut batch.state) {
+            Ok(()) => batch.report.calls_new += 1,
+            Err(_) => batch.report.calls_ignored += 1,
+        }
+        if batch.len().is_multiple_of(FOLD_EVERY) {
             batch.state.collapse();
         }
     }
 
     /// Commits what `batch` observed, with its call ids, in one transaction.
     pub fn commit_live(&mut self, batch: LiveBatch) -> Result<CallsReport, IngestError> {
-        let LiveBatch { mut state, ids, mut report } = batch;
+        let LiveBatch { mut state, ids, counted: _, mut report } = batch;
         state.collapse();
         report.hosts = state.hosts.keys().cloned().collect();
         self.commit(&ids, state)?;

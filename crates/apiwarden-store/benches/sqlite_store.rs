@@ -39,6 +39,7 @@ fn endpoint(host: &str, i: usize) -> Endpoint {
         responses: Vec::new(),
         auth: Vec::new(),
         calls: 10,
+        analysed_calls: None,
         first_seen_us: 1,
         last_seen_us: 2,
         latency: LatencySummary::default(),

@@ -30,6 +30,7 @@ fn endpoint(host: &str, method: &str, template: &str, calls: u64, first: i64, la
         responses: Vec::new(),
         auth: Vec::new(),
         calls,
+        analysed_calls: None,
         first_seen_us: first,
         last_seen_us: last,
         latency: LatencySummary::default(),

@@ -77,6 +77,24 @@ pub enum Command {
     /// Check a configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run the attack detectors over recorded traffic (HAR or JSON lines) and print every
+    /// call they flag, offline: try rules on real traffic before they go live.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// HAR files (.har, .har.gz), JSON-lines files (.jsonl, .ndjson, optionally gzipped),
+    /// folders of them, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// One JSON object per flagged call, then a summary object.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 1 when any call is flagged (for CI: a file of legitimate traffic
+    /// must pass).
+    #[arg(long)]
+    pub fail_on_detection: bool,
 }
 
 #[derive(Args, Debug)]

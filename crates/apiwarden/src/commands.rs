@@ -33,6 +33,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Openapi(OpenapiCommand::Export(args)) => export_openapi(cli, args),
         Command::Gateway(args) => crate::gateway::run(cli, args),
         Command::Config(ConfigCommand::Check(args)) => crate::gateway::check_config(cli, args),
+        Command::Check(args) => crate::check::run(args, cli.quiet),
     }
 }
 

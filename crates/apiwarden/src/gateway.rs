@@ -139,13 +139,24 @@ pub fn check_config(cli: &Cli, args: &ConfigCheckArgs) -> anyhow::Result<ExitCod
     let capture = &gateway.capture;
     if capture.enabled {
         println!(
-            "  capture: {}% of calls, bodies up to {} bytes, queue {}",
+            "  capture: {}% of calls, bodies up to {} bytes, queue {}; first {} calls of each shape analysed, then 1 in {}",
             capture.sample * 100.0,
             capture.body_bytes,
-            capture.queue
+            capture.queue,
+            capture.analyse_first,
+            capture.analyse_one_in
         );
     } else {
         println!("  capture: off");
+    }
+    let detection = &gateway.detection;
+    if detection.enabled {
+        println!(
+            "  attack detection: {} mode, first {} body bytes and {} fields of each request",
+            detection.mode, detection.inspect_bytes, detection.inspect_fields
+        );
+    } else {
+        println!("  attack detection: off");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The `apiwarden` command: wiring and presentation only; the work lives in the library
 //! crates (`apiwarden-core`, `apiwarden-ingest`, `apiwarden-store`).
 
+mod check;
 mod cli;
 mod commands;
 mod config;

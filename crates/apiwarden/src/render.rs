@@ -35,7 +35,11 @@ pub fn endpoints_table(out: &mut impl Write, endpoints: &[Endpoint]) -> std::io:
                 } else {
                     e.key.template.clone()
                 }),
-                Cell::new(e.calls),
+                Cell::new(match e.analysed_calls {
+                    // The other columns describe the analysed calls (gateway adaptive analysis).
+                    Some(analysed) => format!("{} ({analysed} analysed)", e.calls),
+                    None => e.calls.to_string(),
+                }),
                 Cell::new(status_classes(e)),
                 Cell::new(auth_summary(e)),
                 Cell::new(sensitive_summary(e)),

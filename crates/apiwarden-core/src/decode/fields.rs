@@ -63,7 +63,7 @@
 //! `max_fields` cap covers peeled fields too. Compact-JSON text emitted at the depth cap is
 //! not peeled.
 //!
-//! Bodies that no decoder read (`None` views: XML, binary, over the size limit, invalid
+//! Bodies that no decoder read (`None` views: binary, over the size limit, invalid
 //! JSON) contribute no field; analyzers that want raw bytes read them from the call.
 
 use std::borrow::Cow;

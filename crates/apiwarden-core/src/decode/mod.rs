@@ -27,6 +27,7 @@ pub mod fields;
 mod form;
 mod json;
 mod multipart;
+mod xml;
 
 use std::collections::HashMap;
 
@@ -98,6 +99,7 @@ impl Default for DecoderRegistry {
         registry.register(Box::new(json::JsonDecoder));
         registry.register(Box::new(form::FormDecoder));
         registry.register(Box::new(multipart::MultipartDecoder));
+        registry.register(Box::new(xml::XmlDecoder));
         registry
     }
 }

@@ -144,9 +144,9 @@ impl HostInventory {
         self.paths.entry(path).or_default().entry(method.to_owned()).or_default()
     }
 
-    /// Calls recorded for this host.
+    /// Calls recorded for this host, analysed or not.
     pub fn calls(&self) -> u64 {
-        self.paths.values().flat_map(|m| m.values()).map(|s| s.calls).sum()
+        self.paths.values().flat_map(|m| m.values()).map(|s| s.seen()).sum()
     }
 
     /// Like [`Self::merge`], moving `other`'s data instead of copying it.

@@ -12,7 +12,7 @@ use crate::decode::{decode_path_segment, parse_cookie_header, parse_query};
 use crate::endpoint::{AuthKind, ExampleCall};
 use crate::field::Direction;
 use crate::inspect::{Inspection, Inspector};
-use crate::model::ApiCall;
+use crate::model::{ApiCall, CountedCall};
 
 #[derive(Clone, Debug)]
 pub struct ObserverConfig {
@@ -99,10 +99,29 @@ impl Observer {
         {
             return Some(IgnoreReason::CorsPreflight);
         }
-        if self.config.ignore_static_assets && is_static_asset(call) {
+        if self.config.ignore_static_assets
+            && is_static_asset(
+                &call.request.method,
+                &call.request.path,
+                call.response_media_type().as_deref(),
+            )
+        {
             return Some(IgnoreReason::StaticAsset);
         }
         None
+    }
+
+    /// Counts a call that was not analysed ([`CountedCall`]): its endpoint's call count and
+    /// seen times grow, nothing else. `Err` says why it was left out of the inventory.
+    pub fn count_call(&self, call: &CountedCall, state: &mut InventoryState) -> Result<(), IgnoreReason> {
+        if self.config.ignore_static_assets
+            && is_static_asset(&call.method, &call.path, call.response_media_type.as_deref())
+        {
+            return Err(IgnoreReason::StaticAsset);
+        }
+        let key = normalize_path(&call.path);
+        state.host_mut(&call.host).entry(key, &call.method).touch_unanalysed(call.started_at_us);
+        Ok(())
     }
 
     /// Folds one call into `state`; `Err` says why it was left out.
@@ -314,16 +333,15 @@ const STATIC_EXTENSIONS: &[&str] = &[
     "webmanifest",
 ];
 
-fn is_static_asset(call: &ApiCall) -> bool {
-    if !matches!(call.request.method.as_str(), "GET" | "HEAD") {
+fn is_static_asset(method: &str, path: &str, media: Option<&str>) -> bool {
+    if !matches!(method, "GET" | "HEAD") {
         return false;
     }
-    let media = call.response_media_type();
     // Whatever the path looks like (`/packages/fast.js`), a structured answer is an API's.
-    if media.as_deref().is_some_and(|m| m.contains("json") || m.contains("xml") || m.contains("grpc")) {
+    if media.is_some_and(|m| m.contains("json") || m.contains("xml") || m.contains("grpc")) {
         return false;
     }
-    let last = call.request.path.rsplit('/').next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
     if let Some((_, ext)) = last.rsplit_once('.')
         && STATIC_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
     {
@@ -692,6 +710,45 @@ mod tests {
             call("OPTIONS", "/api/users", None, &[("access-control-request-method", "POST")], 204, "");
         assert_eq!(observer.ignore_reason(&preflight), Some(IgnoreReason::CorsPreflight));
         assert_eq!(observer.ignore_reason(&call("GET", "/api/users", None, &[], 200, "[]")), None);
+    }
+
+    #[test]
+    fn counted_calls_add_traffic_and_leave_the_analysed_figures_alone() {
+        let counted = |path: &str, at_us: i64, media: &str| CountedCall {
+            started_at_us: at_us,
+            method: "GET".into(),
+            host: "api.test".into(),
+            path: path.into(),
+            response_media_type: Some(media.into()),
+        };
+        let observer = Observer::default();
+        let registry = DecoderRegistry::default();
+        let mut state = InventoryState::default();
+        for path in ["/users/1", "/users/2"] {
+            let analysed = call("GET", path, Some("page=1"), &[], 200, r#"{"id":1}"#);
+            let decoded = DecodedCall::new(&analysed, &registry, &DecodeLimits::default());
+            observer.observe_call(&decoded, &mut state).unwrap();
+        }
+        for (n, path) in ["/users/3", "/users/4", "/users/5"].into_iter().enumerate() {
+            observer
+                .count_call(&counted(path, 1_800_000_000_000_000 + n as i64, "application/json"), &mut state)
+                .unwrap();
+        }
+        assert_eq!(
+            observer.count_call(&counted("/static/app.js", 1, "text/javascript"), &mut state),
+            Err(IgnoreReason::StaticAsset)
+        );
+        let host = &state.hosts["api.test"];
+        assert_eq!(host.calls(), 5);
+        let endpoints = crate::discovery::host_endpoints(host, None);
+        let [users] = endpoints.as_slice() else { panic!("{endpoints:?}") };
+        assert_eq!(users.calls, 5);
+        assert_eq!(users.analysed_calls, Some(2));
+        assert_eq!(users.analysed(), 2);
+        assert_eq!(users.last_seen_us, 1_800_000_000_000_002, "counted calls move the last-seen time");
+        let page = users.parameters.iter().find(|p| p.name == "page").unwrap();
+        assert!(page.required, "every analysed call had `page`; counted calls do not make it optional");
+        assert_eq!(users.responses[0].count, 2);
     }
 
     #[test]

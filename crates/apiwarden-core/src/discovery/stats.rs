@@ -295,7 +295,12 @@ fn cap_auth(auth: &mut BTreeMap<String, u64>) {
 /// Everything observed for one (normalised path, method).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointStats {
+    /// Calls analysed: every other count here describes these.
     pub calls: u64,
+    /// Calls counted without analysis (the gateway's adaptive analysis): they add to the
+    /// traffic seen and the first and last seen times, nothing else.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unanalysed: u64,
     pub first_seen_us: i64,
     pub last_seen_us: i64,
     #[serde(default)]
@@ -326,17 +331,36 @@ pub struct EndpointStats {
     pub posture: BTreeMap<String, PostureStats>,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 impl EndpointStats {
-    /// Counts one call seen at `at_us`.
+    /// Calls seen, analysed or not.
+    pub fn seen(&self) -> u64 {
+        self.calls + self.unanalysed
+    }
+
+    /// Counts one analysed call seen at `at_us`.
     pub fn touch(&mut self, at_us: i64) {
-        if self.calls == 0 {
+        self.note_seen_at(at_us);
+        self.calls += 1;
+    }
+
+    /// Counts one call seen at `at_us` that was not analysed.
+    pub fn touch_unanalysed(&mut self, at_us: i64) {
+        self.note_seen_at(at_us);
+        self.unanalysed += 1;
+    }
+
+    fn note_seen_at(&mut self, at_us: i64) {
+        if self.seen() == 0 {
             self.first_seen_us = at_us;
             self.last_seen_us = at_us;
         } else {
             self.first_seen_us = self.first_seen_us.min(at_us);
             self.last_seen_us = self.last_seen_us.max(at_us);
         }
-        self.calls += 1;
     }
 
     /// Keeps `example` if it is among the [`MAX_EXAMPLES`] smallest call ids.
@@ -354,10 +378,10 @@ impl EndpointStats {
     }
 
     pub fn merge(&mut self, other: &EndpointStats) {
-        if other.calls == 0 {
+        if other.seen() == 0 {
             return;
         }
-        if self.calls == 0 {
+        if self.seen() == 0 {
             self.first_seen_us = other.first_seen_us;
             self.last_seen_us = other.last_seen_us;
         } else {
@@ -365,6 +389,7 @@ impl EndpointStats {
             self.last_seen_us = self.last_seen_us.max(other.last_seen_us);
         }
         self.calls += other.calls;
+        self.unanalysed += other.unanalysed;
         for (scheme, n) in &other.schemes {
             *self.schemes.entry(scheme.clone()).or_default() += n;
         }
@@ -478,6 +503,29 @@ mod tests {
         assert_eq!(posture.call_ids, vec![CallId(0), CallId(1), CallId(2)]);
         let kept = whole.sensitive.values().next().unwrap();
         assert_eq!((kept.first_seen_us, kept.last_seen_us, kept.count), (0, 336, 3));
+    }
+
+    #[test]
+    fn unanalysed_calls_merge_in_any_split() {
+        // Calls 0..100, every fourth analysed, seen at times that do not grow with the index.
+        let observe = |stats: &mut EndpointStats, i: i64| {
+            let at = (i * 37) % 101;
+            if i % 4 == 0 { stats.touch(at) } else { stats.touch_unanalysed(at) }
+        };
+        let mut whole = EndpointStats::default();
+        (0..100).for_each(|i| observe(&mut whole, i));
+        let (mut a, mut b) = (EndpointStats::default(), EndpointStats::default());
+        (0..100).filter(|i| i % 3 == 0).for_each(|i| observe(&mut a, i));
+        (0..100).filter(|i| i % 3 != 0).for_each(|i| observe(&mut b, i));
+        // A split holding only counted calls still carries its seen times.
+        let mut only_counted = EndpointStats::default();
+        only_counted.touch_unanalysed(500);
+        b.merge(&a);
+        b.merge(&only_counted);
+        whole.touch_unanalysed(500);
+        assert_eq!(b, whole);
+        assert_eq!((whole.calls, whole.unanalysed, whole.seen()), (25, 76, 101));
+        assert_eq!((whole.first_seen_us, whole.last_seen_us), (0, 500));
     }
 
     #[test]

@@ -698,7 +698,8 @@ fn build_request_body(sources: &[Source<'_>]) -> Option<Value> {
         return None;
     }
     let with_body: u64 = bodies.values().map(|(_, count)| count).sum();
-    let calls: u64 = sources.iter().map(|s| s.endpoint.calls).sum();
+    // Bodies are counted for analysed calls only.
+    let calls: u64 = sources.iter().map(|s| s.endpoint.analysed()).sum();
     Some(json!({
         "required": calls > 0 && with_body >= calls,
         "content": content_value(bodies),
