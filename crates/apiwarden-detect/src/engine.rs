@@ -66,21 +66,63 @@ pub struct Report {
 
 type ValueDetector = fn(&str) -> Option<Match>;
 
-/// Detectors over one value, by class.
-const VALUE_DETECTORS: &[(AttackClass, ValueDetector)] = &[
-    (AttackClass::Sqli, detectors::sqli::detect),
-    (AttackClass::Xss, detectors::xss::detect),
-    (AttackClass::Cmdi, detectors::cmdi::detect),
-    (AttackClass::PathTraversal, detectors::traversal::detect),
-    (AttackClass::Ssrf, detectors::ssrf::detect),
-    (AttackClass::Ldapi, detectors::ldapi::detect),
-    (AttackClass::Ssti, detectors::ssti::detect),
-    (AttackClass::Jndi, detectors::jndi::detect),
-    (AttackClass::Crlf, detectors::crlf::detect),
-    (AttackClass::Nosqli, structure::nosql_value),
-    (AttackClass::PrototypePollution, structure::prototype_value),
-    (AttackClass::Xxe, structure::xxe),
+/// A detector over one value, with the bytes its attacks cannot do without: a value that
+/// holds none of them (and is ASCII: folding can make any character) skips it. Most API
+/// values are words, numbers and ids, and one byte scan spares them most detectors.
+struct ValueCheck {
+    class: AttackClass,
+    detect: ValueDetector,
+    /// At least one of these must occur; empty: always run.
+    needs: &'static [u8],
+}
+
+const VALUE_DETECTORS: &[ValueCheck] = &[
+    // Numeric contexts need no quote (`1 or 1=1`), but every injection has an operator,
+    // punctuation or a space between its words.
+    ValueCheck {
+        class: AttackClass::Sqli,
+        detect: detectors::sqli::detect,
+        needs: b"'\"`=<>!;(),#-/|&@+*%~^ \t\n\r\x0b\x0c\0",
+    },
+    ValueCheck { class: AttackClass::Xss, detect: detectors::xss::detect, needs: b"<>:\"'`(){}=&\\" },
+    ValueCheck {
+        class: AttackClass::Cmdi,
+        detect: detectors::cmdi::detect,
+        needs: b";|&$`{}()<>%\n\r\x0b\x0c\0",
+    },
+    ValueCheck {
+        class: AttackClass::PathTraversal,
+        detect: detectors::traversal::detect,
+        needs: b"./\\%:\0",
+    },
+    // Bare decimal and hex addresses are digits only.
+    ValueCheck { class: AttackClass::Ssrf, detect: detectors::ssrf::detect, needs: b"0123456789.:/[@\\" },
+    ValueCheck { class: AttackClass::Ldapi, detect: detectors::ldapi::detect, needs: b"()*\\\0" },
+    ValueCheck { class: AttackClass::Ssti, detect: detectors::ssti::detect, needs: b"{}$%#@*<(_?`" },
+    ValueCheck { class: AttackClass::Jndi, detect: detectors::jndi::detect, needs: b"$" },
+    ValueCheck { class: AttackClass::Crlf, detect: detectors::crlf::detect, needs: b"\r\n" },
+    ValueCheck { class: AttackClass::Nosqli, detect: structure::nosql_value, needs: b"'\"{;|&$" },
+    ValueCheck { class: AttackClass::PrototypePollution, detect: structure::prototype_value, needs: b"" },
+    ValueCheck { class: AttackClass::Xxe, detect: structure::xxe, needs: b"<" },
 ];
+
+/// The bytes present in a value; `None` when it is not ASCII (then every detector runs).
+fn bytes_present(value: &str) -> Option<[bool; 128]> {
+    let mut present = [false; 128];
+    for byte in value.bytes() {
+        *present.get_mut(usize::from(byte))? = true;
+    }
+    Some(present)
+}
+
+fn may_match(present: Option<&[bool; 128]>, needs: &[u8]) -> bool {
+    match present {
+        Some(present) if !needs.is_empty() => {
+            needs.iter().any(|b| present.get(usize::from(*b)).copied().unwrap_or(true))
+        }
+        _ => true,
+    }
+}
 
 /// Detectors over one field name.
 const NAME_DETECTORS: &[(AttackClass, ValueDetector)] = &[
@@ -197,9 +239,13 @@ impl Run {
         self.report.fields_inspected += 1;
         self.report.bytes_inspected += value.len();
         for form in normalize::variants(value) {
-            for (class, detect) in VALUE_DETECTORS {
-                if let Some(found) = detect(&form) {
-                    self.record(*class, found, location, field, &form);
+            let present = bytes_present(&form);
+            for check in VALUE_DETECTORS {
+                if !may_match(present.as_ref(), check.needs) {
+                    continue;
+                }
+                if let Some(found) = (check.detect)(&form) {
+                    self.record(check.class, found, location, field, &form);
                 }
             }
         }
@@ -309,6 +355,44 @@ mod tests {
         let report = engine.inspect(&call("/a", None, &[("content-type", "text/plain")], &big));
         assert!(report.capped);
         assert!(report.bytes_inspected <= 1_000);
+    }
+
+    proptest::proptest! {
+        /// The byte prefilter only skips detectors that could not have matched.
+        #[test]
+        fn the_prefilter_never_hides_a_detection(value in r"[ -~\t\r\n]{0,60}") {
+            let present = bytes_present(&value);
+            for check in VALUE_DETECTORS {
+                if (check.detect)(&value).is_some() {
+                    proptest::prop_assert!(may_match(present.as_ref(), check.needs), "{} on {value:?}", check.class);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_prefilter_keeps_every_detection_of_known_attacks() {
+        for value in [
+            "1 union select 1,2",
+            "' OR '1'='1",
+            "2130706433",
+            "0x7f000001",
+            "${jndi:ldap://x/a}",
+            "x\r\nSet-Cookie: a=b",
+            "<svg onload=alert(1)>",
+            "../../etc/passwd",
+            "{{7*7}}",
+            "*)(uid=*",
+            "; cat /etc/passwd",
+            "__proto__.x",
+        ] {
+            let present = bytes_present(value);
+            for check in VALUE_DETECTORS {
+                if (check.detect)(value).is_some() {
+                    assert!(may_match(present.as_ref(), check.needs), "{} on {value:?}", check.class);
+                }
+            }
+        }
     }
 
     #[test]

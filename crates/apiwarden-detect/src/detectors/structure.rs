@@ -56,6 +56,9 @@ pub fn name_tokens(name: &str) -> impl Iterator<Item = String> + '_ {
 
 /// A field name that is a NoSQL operator (`/password/$ne`, `password[$ne]`).
 pub fn nosql_operator_name(name: &str) -> Option<Match> {
+    if !name.contains('$') {
+        return None;
+    }
     let token = name_tokens(name).find(|token| is_nosql_operator(token))?;
     Some(Match::new("nosqli.operator", span_of(name, &token)))
 }
@@ -85,6 +88,9 @@ pub fn nosql_value(value: &str) -> Option<Match> {
 
 /// A field name that reaches an object's prototype (`__proto__`, `constructor.prototype`).
 pub fn prototype_name(name: &str) -> Option<Match> {
+    if !name.contains("__proto__") && !name.contains("prototype") {
+        return None;
+    }
     let tokens: Vec<String> = name_tokens(name).collect();
     if let Some(token) = tokens.iter().find(|token| token.as_str() == "__proto__") {
         return Some(Match::new("prototype_pollution.proto_key", span_of(name, token)));
