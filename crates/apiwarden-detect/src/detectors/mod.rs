@@ -37,3 +37,28 @@ pub mod ssti;
 pub mod structure;
 pub mod traversal;
 pub mod xss;
+
+/// Test helpers shared by the detectors' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Match;
+
+    /// Checks every `(value, rule)` case and reports all the wrong ones at once.
+    pub fn expect_rules(detect: fn(&str) -> Option<Match>, cases: &[(&str, &str)]) {
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter(|(value, expected)| detect(value).map(|found| found.rule) != Some(*expected))
+            .map(|(value, expected)| format!("{value:?}: expected {expected}, got {:?}", detect(value)))
+            .collect();
+        assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    }
+
+    /// Checks that no value matches, and reports every false positive at once.
+    pub fn expect_clean(detect: fn(&str) -> Option<Match>, values: &[&str]) {
+        let wrong: Vec<String> = values
+            .iter()
+            .filter_map(|value| detect(value).map(|found| format!("{value:?}: {found:?}")))
+            .collect();
+        assert!(wrong.is_empty(), "{} false positives:\n{}", wrong.len(), wrong.join("\n"));
+    }
+}

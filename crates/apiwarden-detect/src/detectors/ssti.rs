@@ -328,26 +328,12 @@ mod tests {
 
     use super::*;
 
-    fn rule(value: &str) -> Option<&'static str> {
-        detect(value).map(|found| found.rule)
-    }
-
-    /// Checks every case and reports all the wrong ones at once.
     fn expect_rules(cases: &[(&str, &str)]) {
-        let wrong: Vec<String> = cases
-            .iter()
-            .filter(|(value, expected)| rule(value) != Some(*expected))
-            .map(|(value, expected)| format!("{value:?}: expected {expected}, got {:?}", detect(value)))
-            .collect();
-        assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+        crate::detectors::test_support::expect_rules(detect, cases);
     }
 
     fn expect_clean(values: &[&str]) {
-        let wrong: Vec<String> = values
-            .iter()
-            .filter_map(|value| detect(value).map(|found| format!("{value:?}: {found:?}")))
-            .collect();
-        assert!(wrong.is_empty(), "{} false positives:\n{}", wrong.len(), wrong.join("\n"));
+        crate::detectors::test_support::expect_clean(detect, values);
     }
 
     #[test]
