@@ -2,10 +2,11 @@
 //! body) goes through `apiwarden-detect` before it goes upstream. In block mode a detection
 //! is answered 403 with a problem body that names the rule, never the payload.
 
-use apiwarden_core::{ApiCall, Body, CallId, ClientInfo, Header, HttpRequest, Observed, SourceKind};
+use apiwarden_core::{ApiCall, Body, CallId, ClientInfo, HttpRequest, Observed, SourceKind};
 use apiwarden_detect::{Detection, Engine, Limits};
 use http::StatusCode;
 
+use crate::capture::header_list;
 use crate::config::{DetectionConfig, DetectionMode, Mode, OnLimit};
 use crate::layers::{Layer, Rejection, RequestContext, Verdict};
 
@@ -114,24 +115,10 @@ impl Layer for DetectionLayer {
 /// The request as the detectors read it.
 fn request_call(context: &RequestContext<'_>) -> ApiCall {
     let head = context.head;
-    let headers = head
-        .headers
-        .iter()
-        .map(|(name, value)| Header {
-            name: name.as_str().to_owned(),
-            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        })
-        .collect();
     let body = match context.body {
         Some(prefix) => Body { bytes: prefix.data.clone(), truncated: !prefix.complete(), size: None },
         None => Body::default(),
     };
-    let host = head
-        .uri
-        .authority()
-        .map(|authority| authority.as_str().to_owned())
-        .or_else(|| head.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
-        .unwrap_or_default();
     ApiCall {
         id: CallId(0),
         started_at_us: 0,
@@ -140,11 +127,11 @@ fn request_call(context: &RequestContext<'_>) -> ApiCall {
         request: HttpRequest {
             method: head.method.as_str().to_owned(),
             scheme: context.scheme.to_owned(),
-            host,
+            host: context.authority.to_owned(),
             path: context.path.to_owned(),
             query: head.uri.query().map(str::to_owned),
             http_version: None,
-            headers,
+            headers: header_list(&head.headers),
             body,
         },
         response: None,

@@ -21,6 +21,8 @@ use crate::ratelimit::{Outcome, RateLimitRequest, RateLimiter, retry_after_secon
 pub struct RequestContext<'a> {
     pub request_id: &'a str,
     pub route: &'a str,
+    /// `host[:port]` as the client addressed it, lowercase.
+    pub authority: &'a str,
     pub head: &'a Parts,
     /// The request path as received, without the query.
     pub path: &'a str,
@@ -94,9 +96,12 @@ impl LayerStack {
         self.layers.iter().any(|layer| layer.wants_body())
     }
 
-    pub fn run(&self, context: &RequestContext<'_>, mode: Mode) -> StackOutcome {
+    /// Runs the layers of one phase: those that look at the head only (`bodies` false;
+    /// they run before any body byte is read, so a refused call costs no buffering), or
+    /// those that inspect bodies.
+    pub fn run(&self, context: &RequestContext<'_>, mode: Mode, bodies: bool) -> StackOutcome {
         let mut outcome = StackOutcome { rejected: None, monitored: Vec::new(), headers: Vec::new() };
-        for layer in &self.layers {
+        for layer in self.layers.iter().filter(|layer| layer.wants_body() == bodies) {
             match layer.check(context) {
                 Verdict::Continue(headers) => outcome.headers.extend(headers),
                 Verdict::Reject(rejection) => {
@@ -194,6 +199,7 @@ mod tests {
         let context = RequestContext {
             request_id: "1",
             route: "r",
+            authority: "api.test",
             head: &head,
             path: "/",
             client_ip: [127, 0, 0, 1].into(),
@@ -201,7 +207,7 @@ mod tests {
             scheme: "http",
             body: None,
         };
-        stack.run(&context, mode)
+        stack.run(&context, mode, false)
     }
 
     #[test]

@@ -160,6 +160,23 @@ async fn proxy(
     };
     let call = Call { shared, route, request_id, slot, counted, started, client_version: head.version };
 
+    // A cheap copy (shared bytes): the context borrows it while `call` may be consumed.
+    let request_id_value = call.request_id.clone();
+    let mut context = RequestContext {
+        request_id: request_id_value.to_str().unwrap_or("-"),
+        route: &route.name,
+        authority: &authority,
+        head: &head,
+        path,
+        client_ip,
+        now: started,
+        scheme: shared.scheme,
+        body: None,
+    };
+    let mut extra_headers = Vec::new();
+    if let Err(rejection) = run_layers(shared, route, &context, false, &mut extra_headers) {
+        return call.rejected(rejection);
+    }
     // A layer that inspects bodies sees the first bytes before anything goes upstream;
     // they are then sent on unchanged, followed by the rest of the body.
     let (incoming, prefix) = match shared.body_inspection {
@@ -172,30 +189,11 @@ async fn proxy(
         }
         _ => (Some(body), None),
     };
-
-    let mut extra_headers = Vec::new();
-    if !shared.layers.is_empty() {
-        let request_id = call.request_id.to_str().unwrap_or("-");
-        let context = RequestContext {
-            request_id,
-            route: &route.name,
-            head: &head,
-            path,
-            client_ip,
-            now: started,
-            scheme: shared.scheme,
-            body: prefix.as_ref(),
-        };
-        let outcome = shared.layers.run(&context, route.mode);
-        for (layer, rejection) in &outcome.monitored {
-            shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::monitored);
-            tracing::info!(request_id, route = %route.name, layer, rule = %rejection.rule, "would reject (monitor mode)");
-        }
-        if let Some((layer, rejection)) = outcome.rejected {
-            shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::blocked);
+    if shared.body_inspection.is_some() {
+        context.body = prefix.as_ref();
+        if let Err(rejection) = run_layers(shared, route, &context, true, &mut extra_headers) {
             return call.rejected(rejection);
         }
-        extra_headers = outcome.headers;
     }
 
     // The request as it goes upstream.
@@ -462,6 +460,32 @@ fn problem_response(status: StatusCode, request_id: &HeaderValue, body: Bytes) -
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response.headers_mut().insert(X_REQUEST_ID.clone(), request_id.clone());
     response
+}
+
+/// Runs one phase of the layer stack: records monitored rejections and collects response
+/// fields; `Err` is the rejection to enforce.
+fn run_layers(
+    shared: &Shared,
+    route: &Route,
+    context: &RequestContext<'_>,
+    bodies: bool,
+    headers: &mut Vec<(http::HeaderName, HeaderValue)>,
+) -> Result<(), Rejection> {
+    if shared.layers.is_empty() {
+        return Ok(());
+    }
+    let outcome = shared.layers.run(context, route.mode, bodies);
+    let request_id = context.request_id;
+    for (layer, rejection) in &outcome.monitored {
+        shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::monitored);
+        tracing::info!(request_id, route = %route.name, layer, rule = %rejection.rule, "would reject (monitor mode)");
+    }
+    if let Some((layer, rejection)) = outcome.rejected {
+        shared.metrics.rejection(&route.name, layer, &rejection.rule, Action::blocked);
+        return Err(rejection);
+    }
+    headers.extend(outcome.headers);
+    Ok(())
 }
 
 /// gRPC bodies are length-prefixed protobuf messages that a client may stream while it
