@@ -5,7 +5,6 @@
 //! when the body ends, fails or is dropped, the copy goes to the call's [`CallSlot`]. An
 //! optional deadline cuts a body that outlives the call timeout.
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -38,12 +37,13 @@ enum Source {
     Prefixed(BufferedPrefix),
 }
 
-/// The first frames of a request body, read so that layers can inspect them
+/// The first bytes of a request body, read so that layers can inspect them
 /// ([`read_prefix`]), and what is left of the body.
 pub struct BufferedPrefix {
-    frames: VecDeque<Frame<Bytes>>,
-    /// The data bytes of `frames`, in one piece, for the layers.
+    /// The data read, in one piece: what the layers see and what is sent upstream first.
     pub data: Bytes,
+    /// Trailers, when the body ended (with trailers) within the prefix.
+    trailers: Option<http::HeaderMap>,
     /// `None` once the whole body was read.
     rest: Option<Incoming>,
     /// The body's size hint before any frame was read (a `Content-Length` stays exact).
@@ -57,26 +57,26 @@ impl BufferedPrefix {
     }
 }
 
-/// Reads frames of `body` until at least `limit` data bytes or its end. The frames are
-/// kept to be sent upstream unchanged.
+/// Reads `body` until at least `limit` data bytes or its end. The chunks are joined into
+/// one buffer (a client sending many tiny or empty frames costs no more than one that
+/// sends one big frame) and sent upstream as one frame.
 pub async fn read_prefix(mut body: Incoming, limit: usize) -> Result<BufferedPrefix, hyper::Error> {
     let hint = body.size_hint();
-    let mut frames = VecDeque::new();
     let mut data = BytesMut::new();
     loop {
         if data.len() >= limit {
-            return Ok(BufferedPrefix { frames, data: data.freeze(), rest: Some(body), hint });
+            return Ok(BufferedPrefix { data: data.freeze(), trailers: None, rest: Some(body), hint });
         }
         match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-            None => return Ok(BufferedPrefix { frames, data: data.freeze(), rest: None, hint }),
+            None => return Ok(BufferedPrefix { data: data.freeze(), trailers: None, rest: None, hint }),
             Some(Err(err)) => return Err(err),
-            Some(Ok(frame)) => {
-                if let Some(chunk) = frame.data_ref() {
-                    let room = limit.saturating_sub(data.len());
-                    data.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(chunk) => data.extend_from_slice(&chunk),
+                Err(frame) => {
+                    let trailers = frame.into_trailers().ok();
+                    return Ok(BufferedPrefix { data: data.freeze(), trailers, rest: None, hint });
                 }
-                frames.push_back(frame);
-            }
+            },
         }
     }
 }
@@ -149,14 +149,19 @@ impl Body for ProxyBody {
             Source::Full(bytes) => bytes.take().map(|b| Ok(Frame::data(b))),
             Source::Incoming(body) => ready!(Pin::new(body).poll_frame(cx))
                 .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
-            Source::Prefixed(prefix) => match prefix.frames.pop_front() {
-                Some(frame) => Some(Ok(frame)),
-                None => match prefix.rest.as_mut() {
-                    Some(body) => ready!(Pin::new(body).poll_frame(cx))
-                        .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
-                    None => None,
-                },
-            },
+            Source::Prefixed(prefix) => {
+                if !prefix.data.is_empty() {
+                    Some(Ok(Frame::data(std::mem::take(&mut prefix.data))))
+                } else if let Some(trailers) = prefix.trailers.take() {
+                    Some(Ok(Frame::trailers(trailers)))
+                } else {
+                    match prefix.rest.as_mut() {
+                        Some(body) => ready!(Pin::new(body).poll_frame(cx))
+                            .map(|result| result.map_err(|err| Box::new(err) as BoxError)),
+                        None => None,
+                    }
+                }
+            }
         };
         if let (Some(Err(_)), Some(errors)) = (&frame, &this.errors) {
             errors.inc();
@@ -181,7 +186,9 @@ impl Body for ProxyBody {
             Source::Full(bytes) => bytes.is_none(),
             Source::Incoming(body) => body.is_end_stream(),
             Source::Prefixed(prefix) => {
-                prefix.frames.is_empty() && prefix.rest.as_ref().is_none_or(|body| body.is_end_stream())
+                prefix.data.is_empty()
+                    && prefix.trailers.is_none()
+                    && prefix.rest.as_ref().is_none_or(|body| body.is_end_stream())
             }
         }
     }
