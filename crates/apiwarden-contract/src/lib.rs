@@ -1,0 +1,1 @@
+//! Positive security: requests checked against the API's contract.
